@@ -1,0 +1,13 @@
+#pragma once
+/// tapegrad's autograd: the tape, every op, gradcheck.
+
+#include "array.hpp"
+#include "broadcast.hpp"
+#include "gradcheck.hpp"
+#include "op_helpers.hpp"
+#include "ops/activation.hpp"
+#include "ops/elementwise.hpp"
+#include "ops/linalg.hpp"
+#include "ops/loss.hpp"
+#include "ops/reduce.hpp"
+#include "tape.hpp"

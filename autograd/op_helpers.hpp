@@ -1,0 +1,86 @@
+#pragma once
+/// Building blocks for writing ops (the built-in ones and your own).
+///
+///     template <class T> void my_vjp(Tape<T>& tape, Node<T>& node);
+///     template <class T> const Op<T> kMyOp{"my_op", my_vjp<T>};
+///     template <class T> Var<T> my_op(Var<T> a) {
+///         return map_unary(kMyOp<T>, a, [](T x) { return ...; });
+///     }
+///
+/// A vjp reads `node.grad()` (dL/d output, output's shape) and adds into the inputs' gradients
+/// (`tape.grad(node.input(k))`) only where `tape.needs_grad(node.input(k))`.
+
+#include "broadcast.hpp"
+#include "tape.hpp"
+
+namespace tapegrad {
+
+/// Records `op` over one input and fills out[i] = f(a[i]).
+template <class T, class F>
+Var<T> map_unary(const Op<T>& op, Var<T> a, F f) {
+    Tape<T>& tape = a.tape();
+    Var<T> out = tape.record(&op, {a}, a.shape());
+    const Array<T>& x = tape.value(a.index());
+    Array<T>& y = tape.node(out).value();
+    const std::size_t n = x.size();
+    const T* px = x.data();
+    T* py = y.data();
+    for (std::size_t i = 0; i < n; ++i) py[i] = f(px[i]);
+    return out;
+}
+
+/// The vjp of a unary elementwise op: grad_x[i] += df(g[i], x[i], y[i]).
+template <class T, class F>
+void accumulate_unary_vjp(Tape<T>& tape, Node<T>& node, F df) {
+    const std::int32_t input = node.input(0);
+    if (!tape.needs_grad(input)) return;
+    const Array<T>& x = tape.value(input);
+    const T* px = x.data();
+    const T* py = node.value().data();
+    const T* pg = node.grad().data();
+    T* gx = tape.grad(input).data();
+    const std::size_t n = x.size();
+    for (std::size_t i = 0; i < n; ++i) gx[i] += df(pg[i], px[i], py[i]);
+}
+
+/// Records `op` over a and b with NumPy broadcasting and fills out = f(a, b).
+template <class T, class F>
+Var<T> map_binary(const Op<T>& op, Var<T> a, Var<T> b, F f) {
+    Tape<T>& tape = a.tape();
+    tape.check(b, op.name);
+    const Shape shape = broadcast_shapes(op.name, a.shape(), b.shape());
+    Var<T> out = tape.record(&op, {a, b}, shape);
+    broadcast_map(tape.node(out).value(), tape.value(a.index()), tape.value(b.index()), f);
+    return out;
+}
+
+/// The vjp of a broadcasting binary op for input k (0 = a, 1 = b):
+/// grad_k += sum_to(df(g, a, b) over the output's shape, shape of input k).
+template <class T, class F>
+void accumulate_binary_vjp(Tape<T>& tape, Node<T>& node, int k, F df) {
+    const std::int32_t input = node.input(k);
+    if (!tape.needs_grad(input)) return;
+    const Array<T>& a = tape.value(node.input(0));
+    const Array<T>& b = tape.value(node.input(1));
+    const Array<T>& g = node.grad();
+    Array<T>& grad = tape.grad(input);
+    const T* pg = g.data();
+    if (a.shape() == g.shape() && b.shape() == g.shape()) {  // no broadcasting: one loop
+        const T* pa = a.data();
+        const T* pb = b.data();
+        T* out = grad.data();
+        for (std::size_t i = 0, n = g.size(); i < n; ++i) out[i] += df(pg[i], pa[i], pb[i]);
+        return;
+    }
+    // contribution at the output's shape, then summed back to the input's shape
+    Array<T>& contribution = tape.scratch(g.shape());
+    Array<T>& a_full = tape.scratch(g.shape(), 1);
+    broadcast_map(a_full, a, b, [](T x, T) { return x; });
+    Array<T>& b_full = tape.scratch(g.shape(), 2);
+    broadcast_map(b_full, a, b, [](T, T y) { return y; });
+    for (std::size_t i = 0, n = g.size(); i < n; ++i)
+        contribution.data()[i] = df(pg[i], a_full.data()[i], b_full.data()[i]);
+    sum_to_accumulate(grad, contribution);
+}
+
+}  // namespace tapegrad

@@ -1,0 +1,161 @@
+#include "linalg.hpp"
+
+#include <xtensor-blas/xblas.hpp>
+#include <xtensor/xmanipulation.hpp>
+#include <xtensor/xnoalias.hpp>
+
+#include "../op_helpers.hpp"
+
+namespace tapegrad {
+
+namespace {
+
+std::string shapes_str(const Shape& a, const Shape& b) { return shape_str(a) + " and " + shape_str(b); }
+
+template <class T> void matmul_vjp(Tape<T>& tape, Node<T>& node) {
+    const std::int32_t a = node.input(0), b = node.input(1);
+    const Array<T>& g = node.grad();  // (m, n)
+    if (tape.needs_grad(a)) xt::blas::gemm(g, tape.value(b), tape.grad(a), false, true, T(1), T(1));  // (m,n)(k,n)^T
+    if (tape.needs_grad(b)) xt::blas::gemm(tape.value(a), g, tape.grad(b), true, false, T(1), T(1));  // (m,k)^T(m,n)
+}
+template <class T> const Op<T> kMatmul{"matmul", matmul_vjp<T>};
+
+template <class T> void linear_vjp(Tape<T>& tape, Node<T>& node) {
+    const std::int32_t x = node.input(0), w = node.input(1), b = node.input(2);
+    const Array<T>& g = node.grad();  // (m, n)
+    if (tape.needs_grad(x)) xt::blas::gemm(g, tape.value(w), tape.grad(x), false, true, T(1), T(1));  // (m,n)(k,n)^T
+    if (tape.needs_grad(w)) xt::blas::gemm(tape.value(x), g, tape.grad(w), true, false, T(1), T(1));  // (m,k)^T(m,n)
+    if (tape.needs_grad(b)) sum_to_accumulate(tape.grad(b), g);  // (n,) <- (m, n)
+}
+template <class T> const Op<T> kLinear{"linear", linear_vjp<T>};
+
+template <class T> void transpose_vjp(Tape<T>& tape, Node<T>& node) {
+    // node.axes holds the inverse permutation
+    if (!tape.needs_grad(node.input(0))) return;
+    Array<T>& da = tape.grad(node.input(0));
+    const std::vector<std::size_t> inverse(node.axes.begin(), node.axes.end());
+    da += xt::transpose(node.grad(), inverse);
+}
+template <class T> const Op<T> kTranspose{"transpose", transpose_vjp<T>};
+
+template <class T> void reshape_vjp(Tape<T>& tape, Node<T>& node) {
+    if (!tape.needs_grad(node.input(0))) return;
+    T* da = tape.grad(node.input(0)).data();
+    const T* g = node.grad().data();
+    for (std::size_t i = 0, n = node.grad().size(); i < n; ++i) da[i] += g[i];
+}
+template <class T> const Op<T> kReshape{"reshape", reshape_vjp<T>};
+
+}  // namespace
+
+template <class T> Var<T> matmul(Var<T> a, Var<T> b) {
+    Tape<T>& tape = a.tape();
+    tape.check(b, "matmul");
+    const Shape& sa = a.shape();
+    const Shape& sb = b.shape();
+    if (sa.size() != 2 || sb.size() != 2)
+        throw Error("matmul: shapes " + shapes_str(sa, sb) + " are not both of rank 2");
+    if (sa[1] != sb[0]) throw Error("matmul: shapes " + shapes_str(sa, sb) + " do not align");
+    Var<T> out = tape.record(&kMatmul<T>, {a, b}, Shape{sa[0], sb[1]});
+    Array<T>& y = tape.node(out).value();
+    if (sa[1] == 0) std::fill(y.begin(), y.end(), T(0));
+    else if (y.size() > 0) xt::blas::gemm(tape.value(a.index()), tape.value(b.index()), y, false, false, T(1), T(0));
+    return out;
+}
+
+template <class T> Var<T> linear(Var<T> x, Var<T> weight, Var<T> bias) {
+    Tape<T>& tape = x.tape();
+    tape.check(weight, "linear");
+    tape.check(bias, "linear");
+    const Shape& sx = x.shape();
+    const Shape& sw = weight.shape();
+    const Shape& sb = bias.shape();
+    if (sx.size() != 2 || sw.size() != 2 || sb.size() != 1)
+        throw Error("linear: shapes " + shape_str(sx) + ", " + shape_str(sw) + " and " + shape_str(sb) +
+                    " are not (m, k), (k, n) and (n,)");
+    if (sx[1] != sw[0]) throw Error("linear: shapes " + shapes_str(sx, sw) + " do not align");
+    if (sb[0] != sw[1]) throw Error("linear: bias of shape " + shape_str(sb) + " for weight of shape " + shape_str(sw));
+    Var<T> out = tape.record(&kLinear<T>, {x, weight, bias}, Shape{sx[0], sw[1]});
+    Array<T>& y = tape.node(out).value();
+    const T* b = tape.value(bias.index()).data();
+    const std::size_t m = sx[0], n = sw[1];
+    for (std::size_t i = 0; i < m; ++i) std::copy(b, b + n, y.data() + i * n);  // y = 1 b^T
+    if (sx[1] > 0 && y.size() > 0)
+        xt::blas::gemm(tape.value(x.index()), tape.value(weight.index()), y, false, false, T(1), T(1));  // y += X W
+    return out;
+}
+
+template <class T> Var<T> transpose(Var<T> a, const std::vector<std::size_t>& perm) {
+    Tape<T>& tape = a.tape();
+    const Shape& sa = a.shape();
+    std::vector<std::size_t> p = perm;
+    if (p.empty())
+        for (std::size_t k = sa.size(); k-- > 0;) p.push_back(k);
+    std::vector<bool> seen(sa.size(), false);
+    bool valid = p.size() == sa.size();
+    for (std::size_t k = 0; valid && k < p.size(); ++k) {
+        valid = p[k] < sa.size() && !seen[p[k]];
+        if (valid) seen[p[k]] = true;
+    }
+    if (!valid) throw Error("transpose: permutation of size " + std::to_string(p.size()) +
+                            " is not a permutation of the axes of shape " + shape_str(sa));
+    Shape out_shape(sa.size());
+    Shape inverse(sa.size());
+    for (std::size_t k = 0; k < p.size(); ++k) {
+        out_shape[k] = sa[p[k]];
+        inverse[p[k]] = k;
+    }
+    Var<T> out = tape.record(&kTranspose<T>, {a}, out_shape);
+    Node<T>& node = tape.node(out);
+    node.axes = inverse;
+    const Array<T>& x = tape.value(a.index());
+    if (sa.size() == 2) {  // rank-2 fast path
+        const std::size_t rows = sa[0], cols = sa[1];
+        T* y = node.value().data();
+        for (std::size_t i = 0; i < rows; ++i)
+            for (std::size_t j = 0; j < cols; ++j) y[j * rows + i] = x.data()[i * cols + j];
+    } else {
+        xt::noalias(node.value()) = xt::transpose(x, p);
+    }
+    return out;
+}
+
+template <class T> Var<T> reshape(Var<T> a, const std::vector<std::ptrdiff_t>& shape) {
+    Tape<T>& tape = a.tape();
+    Shape out_shape;
+    std::size_t known = 1;
+    int free_axis = -1;
+    for (std::size_t k = 0; k < shape.size(); ++k) {
+        if (shape[k] == -1 && free_axis < 0) {
+            free_axis = static_cast<int>(k);
+            out_shape.push_back(1);
+        } else if (shape[k] < 0) {
+            throw Error("reshape: bad target dimension " + std::to_string(shape[k]) + " for shape " + shape_str(a.shape()));
+        } else {
+            out_shape.push_back(static_cast<std::size_t>(shape[k]));
+            known *= static_cast<std::size_t>(shape[k]);
+        }
+    }
+    if (free_axis >= 0 && known > 0 && a.size() % known == 0)
+        out_shape[static_cast<std::size_t>(free_axis)] = a.size() / known;
+    if (shape_size(out_shape) != a.size()) {
+        std::string target = "(";
+        for (std::size_t k = 0; k < shape.size(); ++k) target += (k ? ", " : "") + std::to_string(shape[k]);
+        throw Error("reshape: cannot reshape " + shape_str(a.shape()) + " to " + target + ")");
+    }
+    Var<T> out = tape.record(&kReshape<T>, {a}, out_shape);
+    const Array<T>& x = tape.value(a.index());
+    std::copy(x.begin(), x.end(), tape.node(out).value().begin());
+    return out;
+}
+
+#define TAPEGRAD_INSTANTIATE(T)                                                   \
+    template Var<T> matmul(Var<T>, Var<T>);                                       \
+    template Var<T> linear(Var<T>, Var<T>, Var<T>);                               \
+    template Var<T> transpose(Var<T>, const std::vector<std::size_t>&);           \
+    template Var<T> reshape(Var<T>, const std::vector<std::ptrdiff_t>&);
+TAPEGRAD_INSTANTIATE(float)
+TAPEGRAD_INSTANTIATE(double)
+#undef TAPEGRAD_INSTANTIATE
+
+}  // namespace tapegrad

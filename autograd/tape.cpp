@@ -1,0 +1,173 @@
+#include "tape.hpp"
+
+#include <algorithm>
+
+namespace tapegrad {
+
+namespace {
+std::set<std::string>& op_registry() {
+    static std::set<std::string> names;
+    return names;
+}
+}  // namespace
+
+const std::set<std::string>& registered_ops() { return op_registry(); }
+void register_op(const char* name) { op_registry().insert(name); }
+
+template <class T>
+void Tape<T>::check(Var<T> v, const char* op) const {
+    if (!v.valid()) throw Error(std::string(op) + ": empty variable");
+    if (&v.tape() != this) throw Error(std::string(op) + ": variable belongs to another tape");
+    if (v.generation() != generation_ || v.index() < 0 || static_cast<std::size_t>(v.index()) >= size_)
+        throw Error(std::string(op) + ": variable is stale (its tape was cleared since it was made)");
+}
+
+template <class T>
+Node<T>& Tape<T>::node(Var<T> v) {
+    check(v, "node");
+    return node_at(v.index());
+}
+
+template <class T>
+const Node<T>& Tape<T>::node(Var<T> v) const {
+    check(v, "node");
+    return node_at(v.index());
+}
+
+template <class T>
+Var<T> Tape<T>::leaf(const Shape& shape, bool requires_grad) {
+    Var<T> v = record(nullptr, {}, shape);
+    node_at(v.index()).requires_grad = requires_grad;
+    return v;
+}
+
+template <class T>
+Var<T> Tape<T>::record(const Op<T>* op, std::initializer_list<Var<T>> inputs, const Shape& out_shape) {
+    const char* name = op ? op->name : "leaf";
+    if (inputs.size() > static_cast<std::size_t>(Node<T>::kMaxInputs))
+        throw Error(std::string(name) + ": too many inputs");
+    bool any_requires_grad = false;
+    for (const auto& input : inputs) {
+        check(input, name);
+        any_requires_grad = any_requires_grad || node_at(input.index()).requires_grad;
+    }
+    if (size_ == nodes_.size()) nodes_.push_back(std::make_unique<Node<T>>());
+    Node<T>& n = *nodes_[size_];
+    const bool records = grad_enabled() && any_requires_grad;
+    n.op = records ? op : nullptr;
+    n.n_inputs = 0;
+    if (records)
+        for (const auto& input : inputs) n.inputs[static_cast<std::size_t>(n.n_inputs++)] = input.index();
+    n.requires_grad = records;
+    n.param = nullptr;
+    n.keepdims = false;
+    n.own_value.resize(out_shape);
+    ++size_;
+    return Var<T>(this, static_cast<std::int32_t>(size_ - 1), generation_);
+}
+
+template <class T>
+Var<T> Tape<T>::variable(const Array<T>& value) {
+    Var<T> v = leaf(value.shape(), true);
+    Node<T>& n = node_at(v.index());
+    std::copy(value.begin(), value.end(), n.own_value.begin());
+    n.own_grad.resize(value.shape());
+    std::fill(n.own_grad.begin(), n.own_grad.end(), T(0));
+    return v;
+}
+
+template <class T>
+Var<T> Tape<T>::constant(const Array<T>& value) {
+    Var<T> v = leaf(value.shape(), false);
+    std::copy(value.begin(), value.end(), node_at(v.index()).own_value.begin());
+    return v;
+}
+
+template <class T>
+Var<T> Tape<T>::constant(const Shape& shape) {
+    return leaf(shape, false);
+}
+
+template <class T>
+Var<T> Tape<T>::param(Parameter<T>& p) {
+    if (p.grad.shape() != p.value.shape()) p.zero_grad();
+    Var<T> v = leaf(Shape{}, true);
+    Node<T>& n = node_at(v.index());
+    n.param = &p;
+    return v;
+}
+
+template <class T>
+Var<T> Tape<T>::detach(Var<T> v) {
+    check(v, "detach");
+    Var<T> out = leaf(v.shape(), false);
+    const Array<T>& source = value(v.index());
+    std::copy(source.begin(), source.end(), node_at(out.index()).own_value.begin());
+    return out;
+}
+
+template <class T>
+Array<T>& Tape<T>::scratch(const Shape& shape, int slot) {
+    Array<T>& buffer = scratch_.at(static_cast<std::size_t>(slot));
+    buffer.resize(shape);
+    return buffer;
+}
+
+template <class T>
+void Tape<T>::backward(Var<T> loss) {
+    check(loss, "backward");
+    const Array<T>& value = this->value(loss.index());
+    if (value.size() != 1)
+        throw Error("backward: output of shape " + shape_str(value.shape()) +
+                    " is not a scalar; pass a seed gradient of that shape");
+    Array<T> seed = xt::ones<T>(value.shape());
+    backward(loss, seed);
+}
+
+template <class T>
+void Tape<T>::backward(Var<T> output, const Array<T>& seed) {
+    check(output, "backward");
+    Node<T>& out = node_at(output.index());
+    if (seed.shape() != out.value().shape())
+        throw Error("backward: seed of shape " + shape_str(seed.shape()) + " for output of shape " +
+                    shape_str(out.value().shape()));
+    if (!out.requires_grad) throw Error("backward: output does not depend on any variable or parameter");
+    // Intermediate gradients start at zero on every backward; leaves accumulate until zeroed.
+    for (std::int32_t i = 0; i <= output.index(); ++i) {
+        Node<T>& n = node_at(i);
+        if (n.requires_grad && n.op) {
+            n.own_grad.resize(n.own_value.shape());
+            std::fill(n.own_grad.begin(), n.own_grad.end(), T(0));
+        }
+    }
+    Array<T>& g = out.grad();
+    std::transform(g.begin(), g.end(), seed.begin(), g.begin(), [](T a, T b) { return a + b; });
+    run_backward(output.index());
+}
+
+template <class T>
+void Tape<T>::run_backward(std::int32_t from) {
+    for (std::int32_t i = from; i >= 0; --i) {
+        Node<T>& n = node_at(i);
+        if (n.op && n.requires_grad) n.op->vjp(*this, n);
+    }
+}
+
+template <class T>
+void Tape<T>::clear() {
+    size_ = 0;
+    ++generation_;
+}
+
+template <class T>
+void Tape<T>::zero_grad() {
+    for (std::size_t i = 0; i < size_; ++i) {
+        Node<T>& n = *nodes_[i];
+        if (!n.op && !n.param && n.requires_grad) std::fill(n.own_grad.begin(), n.own_grad.end(), T(0));
+    }
+}
+
+template class Tape<float>;
+template class Tape<double>;
+
+}  // namespace tapegrad

@@ -56,31 +56,38 @@ Var<T> map_binary(const Op<T>& op, Var<T> a, Var<T> b, F f) {
 
 /// The vjp of a broadcasting binary op for input k (0 = a, 1 = b):
 /// grad_k += sum_to(df(g, a, b) over the output's shape, shape of input k).
+/// One pass over the output, no temporary: each output row's contribution is added straight
+/// into input k's gradient (summed first when input k is broadcast along the row).
 template <class T, class F>
 void accumulate_binary_vjp(Tape<T>& tape, Node<T>& node, int k, F df) {
     const std::int32_t input = node.input(k);
     if (!tape.needs_grad(input)) return;
     const Array<T>& a = tape.value(node.input(0));
     const Array<T>& b = tape.value(node.input(1));
-    const Array<T>& g = node.grad();
-    Array<T>& grad = tape.grad(input);
+    const Array<T>& g = node.grad();  // output's shape
+    T* grad = tape.grad(input).data();  // input k's shape
+    const T* pa = a.data();
+    const T* pb = b.data();
     const T* pg = g.data();
     if (a.shape() == g.shape() && b.shape() == g.shape()) {  // no broadcasting: one loop
-        const T* pa = a.data();
-        const T* pb = b.data();
-        T* out = grad.data();
-        for (std::size_t i = 0, n = g.size(); i < n; ++i) out[i] += df(pg[i], pa[i], pb[i]);
+        for (std::size_t i = 0, n = g.size(); i < n; ++i) grad[i] += df(pg[i], pa[i], pb[i]);
         return;
     }
-    // contribution at the output's shape, then summed back to the input's shape
-    Array<T>& contribution = tape.scratch(g.shape());
-    Array<T>& a_full = tape.scratch(g.shape(), 1);
-    broadcast_map(a_full, a, b, [](T x, T) { return x; });
-    Array<T>& b_full = tape.scratch(g.shape(), 2);
-    broadcast_map(b_full, a, b, [](T, T y) { return y; });
-    for (std::size_t i = 0, n = g.size(); i < n; ++i)
-        contribution.data()[i] = df(pg[i], a_full.data()[i], b_full.data()[i]);
-    sum_to_accumulate(grad, contribution);
+    const auto which = static_cast<std::size_t>(k);
+    detail::for_each_row<2>(g.shape(), {&a.shape(), &b.shape()},
+        [&](std::size_t go, const std::array<std::size_t, 2>& off, std::size_t n, const std::array<std::size_t, 2>& s) {
+            const T* grow = pg + go;
+            const T* arow = pa + off[0];
+            const T* brow = pb + off[1];
+            T* drow = grad + off[which];  // input k's gradient is laid out like input k
+            if (s[which] == 1) {
+                for (std::size_t i = 0; i < n; ++i) drow[i] += df(grow[i], arow[i * s[0]], brow[i * s[1]]);
+            } else {  // input k is broadcast along the row: sum the row's contributions
+                T total = 0;
+                for (std::size_t i = 0; i < n; ++i) total += df(grow[i], arow[i * s[0]], brow[i * s[1]]);
+                drow[0] += total;
+            }
+        });
 }
 
 }  // namespace tapegrad

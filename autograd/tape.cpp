@@ -114,25 +114,15 @@ Array<T>& Tape<T>::scratch(const Shape& shape, int slot) {
 }
 
 template <class T>
-void Tape<T>::backward(Var<T> loss) {
-    check(loss, "backward");
-    const Array<T>& value = this->value(loss.index());
-    if (value.size() != 1)
-        throw Error("backward: output of shape " + shape_str(value.shape()) +
-                    " is not a scalar; pass a seed gradient of that shape");
-    Array<T> seed = xt::ones<T>(value.shape());
-    backward(loss, seed);
-}
-
-template <class T>
-void Tape<T>::backward(Var<T> output, const Array<T>& seed) {
+Node<T>& Tape<T>::prepare_backward(Var<T> output, const Shape& seed_shape) {
     check(output, "backward");
     Node<T>& out = node_at(output.index());
-    if (seed.shape() != out.value().shape())
-        throw Error("backward: seed of shape " + shape_str(seed.shape()) + " for output of shape " +
+    if (seed_shape != out.value().shape())
+        throw Error("backward: seed of shape " + shape_str(seed_shape) + " for output of shape " +
                     shape_str(out.value().shape()));
     if (!out.requires_grad) throw Error("backward: output does not depend on any variable or parameter");
     // Intermediate gradients start at zero on every backward; leaves accumulate until zeroed.
+    // Nodes recorded after the output are not touched.
     for (std::int32_t i = 0; i <= output.index(); ++i) {
         Node<T>& n = node_at(i);
         if (n.requires_grad && n.op) {
@@ -140,6 +130,24 @@ void Tape<T>::backward(Var<T> output, const Array<T>& seed) {
             std::fill(n.own_grad.begin(), n.own_grad.end(), T(0));
         }
     }
+    return out;
+}
+
+template <class T>
+void Tape<T>::backward(Var<T> loss) {
+    check(loss, "backward");
+    const Array<T>& value = this->value(loss.index());
+    if (value.size() != 1)
+        throw Error("backward: output of shape " + shape_str(value.shape()) +
+                    " is not a scalar; pass a seed gradient of that shape");
+    Node<T>& out = prepare_backward(loss, value.shape());
+    out.grad().data()[0] += T(1);  // d(loss)/d(loss) = 1, without allocating a seed array
+    run_backward(loss.index());
+}
+
+template <class T>
+void Tape<T>::backward(Var<T> output, const Array<T>& seed) {
+    Node<T>& out = prepare_backward(output, seed.shape());
     Array<T>& g = out.grad();
     std::transform(g.begin(), g.end(), seed.begin(), g.begin(), [](T a, T b) { return a + b; });
     run_backward(output.index());

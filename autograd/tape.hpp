@@ -175,6 +175,8 @@ public:
 private:
     template <class U> friend class NoGrad;
     Var<T> leaf(const Shape& shape, bool requires_grad);
+    /// Checks `output`, zeroes the gradients of the op nodes up to it; returns its node.
+    Node<T>& prepare_backward(Var<T> output, const Shape& seed_shape);
     void run_backward(std::int32_t from);
 
     std::vector<std::unique_ptr<Node<T>>> nodes_;

@@ -48,6 +48,7 @@ void softmax_lanes(const Array<T>& a, Array<T>& y, std::size_t axis, bool log_ou
     const T* x = a.data();
     T* out = y.data();
     for_each_lane(a.shape(), axis, [&](std::size_t start, std::size_t stride, std::size_t n) {
+        if (n == 0) return;  // an empty lane has nothing to normalize
         T top = x[start];
         for (std::size_t j = 1; j < n; ++j) top = std::max(top, x[start + j * stride]);
         T total = 0;

@@ -1,8 +1,9 @@
 #include "linalg.hpp"
 
+#include <algorithm>
+#include <string>
+
 #include <xtensor-blas/xblas.hpp>
-#include <xtensor/xmanipulation.hpp>
-#include <xtensor/xnoalias.hpp>
 
 #include "../op_helpers.hpp"
 
@@ -12,29 +13,67 @@ namespace {
 
 std::string shapes_str(const Shape& a, const Shape& b) { return shape_str(a) + " and " + shape_str(b); }
 
+/// False when a GEMM would have a zero-sized dimension: its result is empty or the sum is over
+/// nothing, and OpenBLAS rejects the leading dimension 0 that such operands have.
+template <class T>
+bool gemm_has_work(const Array<T>& left, const Array<T>& right) {
+    return left.size() > 0 && right.size() > 0;
+}
+
 template <class T> void matmul_vjp(Tape<T>& tape, Node<T>& node) {
     const std::int32_t a = node.input(0), b = node.input(1);
     const Array<T>& g = node.grad();  // (m, n)
-    if (tape.needs_grad(a)) xt::blas::gemm(g, tape.value(b), tape.grad(a), false, true, T(1), T(1));  // (m,n)(k,n)^T
-    if (tape.needs_grad(b)) xt::blas::gemm(tape.value(a), g, tape.grad(b), true, false, T(1), T(1));  // (m,k)^T(m,n)
+    const Array<T>& va = tape.value(a);  // (m, k)
+    const Array<T>& vb = tape.value(b);  // (k, n)
+    if (tape.needs_grad(a) && gemm_has_work(g, vb)) xt::blas::gemm(g, vb, tape.grad(a), false, true, T(1), T(1));  // (m,n)(k,n)^T
+    if (tape.needs_grad(b) && gemm_has_work(va, g)) xt::blas::gemm(va, g, tape.grad(b), true, false, T(1), T(1));  // (m,k)^T(m,n)
 }
 template <class T> const Op<T> kMatmul{"matmul", matmul_vjp<T>};
 
 template <class T> void linear_vjp(Tape<T>& tape, Node<T>& node) {
     const std::int32_t x = node.input(0), w = node.input(1), b = node.input(2);
     const Array<T>& g = node.grad();  // (m, n)
-    if (tape.needs_grad(x)) xt::blas::gemm(g, tape.value(w), tape.grad(x), false, true, T(1), T(1));  // (m,n)(k,n)^T
-    if (tape.needs_grad(w)) xt::blas::gemm(tape.value(x), g, tape.grad(w), true, false, T(1), T(1));  // (m,k)^T(m,n)
+    const Array<T>& vx = tape.value(x);  // (m, k)
+    const Array<T>& vw = tape.value(w);  // (k, n)
+    if (tape.needs_grad(x) && gemm_has_work(g, vw)) xt::blas::gemm(g, vw, tape.grad(x), false, true, T(1), T(1));  // (m,n)(k,n)^T
+    if (tape.needs_grad(w) && gemm_has_work(vx, g)) xt::blas::gemm(vx, g, tape.grad(w), true, false, T(1), T(1));  // (m,k)^T(m,n)
     if (tape.needs_grad(b)) sum_to_accumulate(tape.grad(b), g);  // (n,) <- (m, n)
 }
 template <class T> const Op<T> kLinear{"linear", linear_vjp<T>};
 
+/// out[i_0, ..., i_r] (+)= in[j] where in's index has i_k on axis perm[k]: out = transpose(in, perm).
+/// `in_shape` is in's shape; out's shape is in_shape permuted. Plain loops, no allocation.
+template <class T, bool Accumulate>
+void permute(const T* in, const Shape& in_shape, const Shape& perm, T* out) {
+    const std::size_t rank = in_shape.size();
+    Shape in_strides(rank, 1);
+    for (std::size_t k = rank; k-- > 1;) in_strides[k - 1] = in_strides[k] * in_shape[k];
+    Shape out_shape(rank), strides(rank);  // strides: in's stride along each out axis
+    for (std::size_t k = 0; k < rank; ++k) {
+        out_shape[k] = in_shape[perm[k]];
+        strides[k] = in_strides[perm[k]];
+    }
+    const std::size_t total = shape_size(in_shape);
+    if (total == 0) return;
+    Shape counter(rank, 0);
+    std::size_t from = 0;
+    for (std::size_t to = 0; to < total; ++to) {
+        if (Accumulate) out[to] += in[from];
+        else out[to] = in[from];
+        for (std::size_t k = rank; k-- > 0;) {  // next out index, row-major
+            from += strides[k];
+            if (++counter[k] < out_shape[k]) break;
+            from -= strides[k] * counter[k];
+            counter[k] = 0;
+        }
+    }
+}
+
 template <class T> void transpose_vjp(Tape<T>& tape, Node<T>& node) {
-    // node.axes holds the inverse permutation
+    // da = transpose(g, inverse permutation); node.axes holds the inverse permutation
     if (!tape.needs_grad(node.input(0))) return;
-    Array<T>& da = tape.grad(node.input(0));
-    const std::vector<std::size_t> inverse(node.axes.begin(), node.axes.end());
-    da += xt::transpose(node.grad(), inverse);
+    const Array<T>& g = node.grad();  // a's shape permuted
+    permute<T, true>(g.data(), g.shape(), node.axes, tape.grad(node.input(0)).data());
 }
 template <class T> const Op<T> kTranspose{"transpose", transpose_vjp<T>};
 
@@ -88,17 +127,17 @@ template <class T> Var<T> linear(Var<T> x, Var<T> weight, Var<T> bias) {
 template <class T> Var<T> transpose(Var<T> a, const std::vector<std::size_t>& perm) {
     Tape<T>& tape = a.tape();
     const Shape& sa = a.shape();
-    std::vector<std::size_t> p = perm;
+    Shape p(perm.begin(), perm.end());
     if (p.empty())
         for (std::size_t k = sa.size(); k-- > 0;) p.push_back(k);
-    std::vector<bool> seen(sa.size(), false);
     bool valid = p.size() == sa.size();
-    for (std::size_t k = 0; valid && k < p.size(); ++k) {
-        valid = p[k] < sa.size() && !seen[p[k]];
-        if (valid) seen[p[k]] = true;
+    for (std::size_t k = 0; valid && k < p.size(); ++k)  // every axis exactly once
+        valid = p[k] < sa.size() && std::count(p.begin(), p.end(), p[k]) == 1;
+    if (!valid) {
+        std::string text = "(";
+        for (std::size_t k = 0; k < perm.size(); ++k) text += (k ? ", " : "") + std::to_string(perm[k]);
+        throw Error("transpose: " + text + ") is not a permutation of the axes of shape " + shape_str(sa));
     }
-    if (!valid) throw Error("transpose: permutation of size " + std::to_string(p.size()) +
-                            " is not a permutation of the axes of shape " + shape_str(sa));
     Shape out_shape(sa.size());
     Shape inverse(sa.size());
     for (std::size_t k = 0; k < p.size(); ++k) {
@@ -108,15 +147,7 @@ template <class T> Var<T> transpose(Var<T> a, const std::vector<std::size_t>& pe
     Var<T> out = tape.record(&kTranspose<T>, {a}, out_shape);
     Node<T>& node = tape.node(out);
     node.axes = inverse;
-    const Array<T>& x = tape.value(a.index());
-    if (sa.size() == 2) {  // rank-2 fast path
-        const std::size_t rows = sa[0], cols = sa[1];
-        T* y = node.value().data();
-        for (std::size_t i = 0; i < rows; ++i)
-            for (std::size_t j = 0; j < cols; ++j) y[j * rows + i] = x.data()[i * cols + j];
-    } else {
-        xt::noalias(node.value()) = xt::transpose(x, p);
-    }
+    permute<T, false>(tape.value(a.index()).data(), sa, p, node.value().data());
     return out;
 }
 

@@ -30,8 +30,9 @@ void check_loss_args(const char* op, Var<T> input, Var<T> target) {
                     shape_str(target.shape()) + " differ");
     if (target.requires_grad())
         throw Error(std::string(op) + ": target of shape " + shape_str(target.shape()) + " must be a constant");
-    if (input.shape().size() == 0 || input.shape()[0] == 0)
-        throw Error(std::string(op) + ": empty batch of shape " + shape_str(input.shape()));
+    if (input.shape().size() == 0)
+        throw Error(std::string(op) + ": prediction of shape () has no batch axis (rows)");
+    if (input.size() == 0) throw Error(std::string(op) + ": empty batch of shape " + shape_str(input.shape()));
 }
 
 /// dz[i] += g * (p[i] - y[i]) / n — the delta of all three sklearn losses (p = node.saved, or

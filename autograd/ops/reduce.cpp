@@ -40,36 +40,42 @@ template <class T> void max_vjp(Tape<T>& tape, Node<T>& node) {
 }
 template <class T> const Op<T> kMax{"max", max_vjp<T>};
 
+/// Number of input values summed into each output value: the product of the reduced axes' lengths.
+inline std::size_t reduced_count(const Shape& shape, const Shape& axes) {
+    std::size_t count = 1;
+    for (auto k : axes) count *= shape[k];
+    return count;
+}
+
 template <class T>
-Var<T> sum_like(const Op<T>& op, Var<T> a, const std::vector<std::ptrdiff_t>& axes, bool keepdims) {
+Var<T> sum_like(const Op<T>& op, Var<T> a, const Shape& reduce_axes, bool keepdims) {
     Tape<T>& tape = a.tape();
-    const Shape reduce_axes = normalize_axes(op.name, a.shape(), axes);
     const Shape keep_shape = reduced_shape(a.shape(), reduce_axes, true);
     Var<T> out = tape.record(&op, {a}, reduced_shape(a.shape(), reduce_axes, keepdims));
     Node<T>& node = tape.node(out);
     node.axes = reduce_axes;
     node.keepdims = keepdims;
+    node.scalars[0] = static_cast<double>(reduced_count(a.shape(), reduce_axes));
     Array<T>& y = node.value();
     std::fill(y.begin(), y.end(), T(0));
     const Array<T>& x = tape.value(a.index());
     sum_to_accumulate(y.data(), keep_shape, x.data(), x.shape());
-    const std::size_t count = y.size() == 0 ? 0 : x.size() / y.size();
-    node.scalars[0] = static_cast<double>(count);
     return out;
 }
 
 }  // namespace
 
 template <class T> Var<T> sum(Var<T> a, const std::vector<std::ptrdiff_t>& axes, bool keepdims) {
-    return sum_like(kSum<T>, a, axes, keepdims);
+    return sum_like(kSum<T>, a, normalize_axes(kSum<T>.name, a.shape(), axes), keepdims);
 }
 
 template <class T> Var<T> mean(Var<T> a, const std::vector<std::ptrdiff_t>& axes, bool keepdims) {
-    Var<T> out = sum_like(kMean<T>, a, axes, keepdims);
-    Node<T>& node = out.tape().node(out);
-    if (node.scalars[0] == 0) throw Error("mean: empty input of shape " + shape_str(a.shape()));
-    const T count = static_cast<T>(node.scalars[0]);
-    for (T& v : node.value()) v /= count;
+    // Checked before recording, so that a throw leaves the tape as it was.
+    const Shape reduce_axes = normalize_axes(kMean<T>.name, a.shape(), axes);
+    const std::size_t count = reduced_count(a.shape(), reduce_axes);
+    if (count == 0) throw Error("mean: averaging over an empty axis of shape " + shape_str(a.shape()));
+    Var<T> out = sum_like(kMean<T>, a, reduce_axes, keepdims);
+    for (T& v : out.tape().node(out).value()) v /= static_cast<T>(count);
     return out;
 }
 

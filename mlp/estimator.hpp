@@ -1,0 +1,110 @@
+#pragma once
+/// What MLPClassifier and MLPRegressor share (scikit-learn's `BaseMultilayerPerceptron`): the
+/// hyperparameters, the network and its solver state, sklearn's fitted attributes, and `_fit`.
+///
+/// One estimator owns one Network (one tape, reused for every batch) and, for sgd/adam, one
+/// optimizer that persists between partial_fit calls. Estimators move but do not copy.
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tapegrad/nn/random.hpp>
+
+#include "network.hpp"
+#include "params.hpp"
+#include "train_loop.hpp"
+
+namespace tapegrad::mlp {
+
+template <class T>
+class MLPEstimator {
+public:
+    MLPEstimator(MLPEstimator&&) noexcept = default;
+    MLPEstimator& operator=(MLPEstimator&&) noexcept = default;
+    virtual ~MLPEstimator() = default;
+
+    /// Get or set hyperparameters; they are validated at the next fit.
+    MLPParams& params() { return params_; }
+    const MLPParams& params() const { return params_; }
+
+    /// Use these weights instead of the random init at the next fit that starts afresh (then no
+    /// random numbers are drawn for the init). sklearn's shapes: coefs[i] (layer_units[i],
+    /// layer_units[i+1]), intercepts[i] (layer_units[i+1],); checked against the data at fit,
+    /// the error naming the layer and both shapes. Used once, then forgotten.
+    void set_initial_weights(std::vector<Array<T>> coefs, std::vector<Array<T>> intercepts);
+    /// Replace the fitted weights (sklearn: assigning coefs_ and intercepts_); same shapes.
+    void set_weights(const std::vector<Array<T>>& coefs, const std::vector<Array<T>>& intercepts);
+
+    // ---- fitted attributes, sklearn's names ----------------------------------------------
+    bool is_fitted() const { return network_ != nullptr; }
+    T loss_() const;
+    /// The lowest training loss; nullopt with early_stopping, and for lbfgs.
+    std::optional<T> best_loss_() const;
+    /// One loss per epoch; empty for lbfgs (sklearn 1.2 has none).
+    const std::vector<T>& loss_curve_() const;
+    /// One score per epoch with early_stopping (accuracy or R^2), else empty.
+    const std::vector<double>& validation_scores_() const;
+    std::optional<double> best_validation_score_() const;
+    std::size_t t_() const;
+    std::vector<Array<T>> coefs_() const;
+    std::vector<Array<T>> intercepts_() const;
+    std::size_t n_features_in_() const;
+    std::size_t n_iter_() const;
+    std::size_t n_layers_() const;
+    std::size_t n_outputs_() const;
+    /// "identity" | "logistic" | "softmax"
+    std::string out_activation_() const;
+    StopReason stop_reason_() const;
+    /// lbfgs: the loss after each iteration (sklearn keeps none; for the command line).
+    const std::vector<T>& lbfgs_losses_() const;
+    /// The warnings of the last fit, as printed to stderr (ConvergenceWarning, ...).
+    const std::vector<std::string>& warnings_() const;
+
+    // ---- one batch through the tape (for the oracle tests and traces) --------------------
+    /// Loss (with the L2 term) of X against targets Y in the network's form (n, n_outputs), or
+    /// (n,) for one output, at the current weights; fills coef_grads() / intercept_grads() and
+    /// activations(). Needs a fitted estimator.
+    T compute_loss_and_gradients(const Array<T>& X, const Array<T>& Y);
+    std::vector<Array<T>> coef_grads() const;
+    std::vector<Array<T>> intercept_grads() const;
+    /// a[0] (the batch), each hidden activation, the output activation of the last
+    /// compute_loss_and_gradients or training batch.
+    std::vector<Array<T>> activations() const;
+    /// The sgd / adam optimizer and its state (nullptr when the solver is another).
+    const optim::SGD<T>* sgd_optimizer() const;
+    const optim::Adam<T>* adam_optimizer() const;
+
+protected:
+    MLPEstimator(MLPParams params, std::string name);
+
+    /// sklearn's `_fit` once the targets are in the network's form Y (n, n_outputs):
+    /// first_pass builds and initialises a new network; otherwise the fitted one (same layer
+    /// sizes required) goes on training. Everything that can be checked is checked before any
+    /// state changes. strata: class codes for the early-stopping split, or nullptr.
+    void fit_network(const Array<T>& X, const Array<T>& Y, OutputActivation output, bool first_pass,
+                     bool incremental, const std::vector<std::size_t>* strata, const ValidationScore<T>& score);
+    /// Error "This MLPClassifier instance is not fitted yet. Call 'fit' ..." naming the method.
+    void check_fitted(const char* method) const;
+    /// The output activations for X after checking X (finite, n_features_in_ columns).
+    Array<T> forward(const Array<T>& X) const;
+    const Network<T>& network() const { return *network_; }
+
+    MLPParams params_;
+    std::string name_;  ///< "MLPClassifier" | "MLPRegressor", for messages
+
+private:
+    std::unique_ptr<Network<T>> network_;
+    std::unique_ptr<StochasticOptimizer<T>> optimizer_;
+    TrainingState<T> state_;
+    nn::Random rng_;  ///< reseeded at every fit when random_state is set (as sklearn)
+    std::size_t n_features_in_value_ = 0;
+    std::optional<std::pair<std::vector<Array<T>>, std::vector<Array<T>>>> initial_weights_;
+};
+
+extern template class MLPEstimator<float>;
+extern template class MLPEstimator<double>;
+
+}  // namespace tapegrad::mlp

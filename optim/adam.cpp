@@ -1,0 +1,59 @@
+#include "adam.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "parameters.hpp"
+
+namespace tapegrad::optim {
+
+template <class T>
+Adam<T>::Adam(std::vector<Parameter<T>*> params, AdamOptions options)
+    : params_(std::move(params)), options_(options), learning_rate_(options.learning_rate_init) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    check_range("Adam", "learning_rate_init", options_.learning_rate_init, 0, false, inf, false);
+    check_range("Adam", "beta_1", options_.beta_1, 0, true, 1, false);
+    check_range("Adam", "beta_2", options_.beta_2, 0, true, 1, false);
+    check_range("Adam", "epsilon", options_.epsilon, 0, false, inf, false);
+    check_parameters("Adam", params_);
+    for (const Parameter<T>* p : params_) {
+        first_moments_.push_back(xt::zeros<T>(p->value.shape()));
+        second_moments_.push_back(xt::zeros<T>(p->value.shape()));
+    }
+}
+
+template <class T>
+void Adam<T>::step() {
+    for (std::size_t k = 0; k < params_.size(); ++k) check_step_shapes("Adam", k, *params_[k], first_moments_[k]);
+    ++t_;
+    const double t = static_cast<double>(t_);
+    learning_rate_ = options_.learning_rate_init * std::sqrt(1 - std::pow(options_.beta_2, t)) /
+                     (1 - std::pow(options_.beta_1, t));
+    const T beta_1 = static_cast<T>(options_.beta_1), one_minus_beta_1 = static_cast<T>(1 - options_.beta_1);
+    const T beta_2 = static_cast<T>(options_.beta_2), one_minus_beta_2 = static_cast<T>(1 - options_.beta_2);
+    const T minus_lr = static_cast<T>(-learning_rate_);
+    const T epsilon = static_cast<T>(options_.epsilon);
+    for (std::size_t k = 0; k < params_.size(); ++k) {
+        T* value = params_[k]->value.data();
+        const T* grad = params_[k]->grad.data();
+        T* m = first_moments_[k].data();
+        T* v = second_moments_[k].data();
+        for (std::size_t i = 0, n = first_moments_[k].size(); i < n; ++i) {
+            m[i] = beta_1 * m[i] + one_minus_beta_1 * grad[i];
+            v[i] = beta_2 * v[i] + one_minus_beta_2 * (grad[i] * grad[i]);
+            value[i] += minus_lr * m[i] / (std::sqrt(v[i]) + epsilon);
+        }
+    }
+}
+
+template <class T>
+bool Adam<T>::trigger_stopping(const std::string& msg, bool verbose) {
+    if (verbose) std::printf("%s Stopping.\n", msg.c_str());
+    return true;
+}
+
+template class Adam<float>;
+template class Adam<double>;
+
+}  // namespace tapegrad::optim

@@ -1,0 +1,6 @@
+#pragma once
+/// tapegrad's optim: SGD with momentum / Nesterov and learning-rate schedules, Adam, L-BFGS.
+
+#include "adam.hpp"
+#include "schedule.hpp"
+#include "sgd.hpp"

@@ -21,5 +21,7 @@ inline ::testing::AssertionResult gradcheck_passes(const GradcheckFunction& f, c
 
 }  // namespace tapegrad
 
-#define EXPECT_GRADCHECK(f, inputs) EXPECT_TRUE(::tapegrad::gradcheck_passes((f), (inputs)))
-#define EXPECT_GRADCHECK_OPTS(f, inputs, options) EXPECT_TRUE(::tapegrad::gradcheck_passes((f), (inputs), (options)))
+// The arguments are not parenthesized, so that a braced list works: EXPECT_GRADCHECK(f, {x}).
+// (A list with a comma must be wrapped: EXPECT_GRADCHECK(f, (std::vector{x, w})).)
+#define EXPECT_GRADCHECK(f, inputs) EXPECT_TRUE(::tapegrad::gradcheck_passes(f, inputs))
+#define EXPECT_GRADCHECK_OPTS(f, inputs, options) EXPECT_TRUE(::tapegrad::gradcheck_passes(f, inputs, options))

@@ -19,6 +19,7 @@ namespace tapegrad {
 template <class T, class F>
 Var<T> map_unary(const Op<T>& op, Var<T> a, F f) {
     Tape<T>& tape = a.tape();
+    tape.check(a, op.name);
     Var<T> out = tape.record(&op, {a}, a.shape());
     const Array<T>& x = tape.value(a.index());
     Array<T>& y = tape.node(out).value();
@@ -47,6 +48,7 @@ void accumulate_unary_vjp(Tape<T>& tape, Node<T>& node, F df) {
 template <class T, class F>
 Var<T> map_binary(const Op<T>& op, Var<T> a, Var<T> b, F f) {
     Tape<T>& tape = a.tape();
+    tape.check(a, op.name);
     tape.check(b, op.name);
     const Shape shape = broadcast_shapes(op.name, a.shape(), b.shape());
     Var<T> out = tape.record(&op, {a, b}, shape);

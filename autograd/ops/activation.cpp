@@ -100,8 +100,9 @@ template <class T> const Op<T> kLogSoftmax{"log_softmax", log_softmax_vjp<T>};
 
 template <class T>
 Var<T> softmax_op(const Op<T>& op, Var<T> a, std::ptrdiff_t axis, bool log_output) {
-    const std::size_t ax = normalize_axis(op.name, a.shape(), axis);
     Tape<T>& tape = a.tape();
+    tape.check(a, op.name);
+    const std::size_t ax = normalize_axis(op.name, a.shape(), axis);
     Var<T> out = tape.record(&op, {a}, a.shape());
     Node<T>& node = tape.node(out);
     node.axes = Shape{ax};

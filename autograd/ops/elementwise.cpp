@@ -2,18 +2,23 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "../op_helpers.hpp"
 
 namespace tapegrad {
 
 namespace {
 
+/// Throws "log: input of shape (3,) has -1 at element 0, outside the domain [0, inf)" for the
+/// first value of `values` where ok(value) is false. Called before recording.
 template <class T>
-void check_domain(const Op<T>& op, Var<T> a, bool (*ok)(T), const char* domain) {
-    for (T x : a.value())
-        if (!ok(x))
-            throw Error(std::string(op.name) + ": input of shape " + shape_str(a.shape()) + " has a value " +
-                        std::to_string(static_cast<double>(x)) + " outside the domain " + domain);
+void check_domain(const char* op, const char* what, const Array<T>& values, bool (*ok)(T), const char* domain) {
+    const T* x = values.data();
+    for (std::size_t i = 0, n = values.size(); i < n; ++i)
+        if (!ok(x[i]))
+            throw Error(fmt::format("{}: {} of shape {} has {} at element {}, outside the domain {}", op, what,
+                                    shape_str(values.shape()), static_cast<double>(x[i]), i, domain));
 }
 
 // ---- binary -------------------------------------------------------------------------------
@@ -136,6 +141,8 @@ template <class T> Var<T> sub(Var<T> a, Var<T> b) { return map_binary(kSub<T>, a
 template <class T> Var<T> mul(Var<T> a, Var<T> b) { return map_binary(kMul<T>, a, b, [](T x, T y) { return x * y; }); }
 template <class T> Var<T> div(Var<T> a, Var<T> b) { return map_binary(kDiv<T>, a, b, [](T x, T y) { return x / y; }); }
 template <class T> Var<T> pow(Var<T> a, Var<T> b) {
+    a.tape().check(a, kPow<T>.name);
+    check_domain<T>(kPow<T>.name, "base", a.value(), [](T x) { return x > 0 || std::isnan(x); }, "(0, inf)");
     return map_binary(kPow<T>, a, b, [](T x, T y) { return std::pow(x, y); });
 }
 template <class T> Var<T> neg(Var<T> a) { return map_unary(kNeg<T>, a, [](T x) { return -x; }); }
@@ -152,6 +159,7 @@ template <class T> Var<T> rsub_scalar(double s, Var<T> a) {
     return with_scalars(map_unary(kRsubScalar<T>, a, [v](T x) { return v - x; }), s);
 }
 template <class T> Var<T> div_scalar(Var<T> a, double s) {
+    a.tape().check(a, kDivScalar<T>.name);
     if (s == 0) throw Error("div_scalar: division of shape " + shape_str(a.shape()) + " by zero");
     const T v = static_cast<T>(s);
     return with_scalars(map_unary(kDivScalar<T>, a, [v](T x) { return x / v; }), s);
@@ -166,18 +174,20 @@ template <class T> Var<T> pow(Var<T> a, double p) {
 }
 template <class T> Var<T> square(Var<T> a) { return map_unary(kSquare<T>, a, [](T x) { return x * x; }); }
 template <class T> Var<T> sqrt(Var<T> a) {
-    check_domain<T>(kSqrt<T>, a, [](T x) { return x >= 0 || std::isnan(x); }, "[0, inf)");
+    a.tape().check(a, kSqrt<T>.name);
+    check_domain<T>(kSqrt<T>.name, "input", a.value(), [](T x) { return x >= 0 || std::isnan(x); }, "[0, inf)");
     return map_unary(kSqrt<T>, a, [](T x) { return std::sqrt(x); });
 }
 template <class T> Var<T> exp(Var<T> a) { return map_unary(kExp<T>, a, [](T x) { return std::exp(x); }); }
 template <class T> Var<T> log(Var<T> a) {
-    check_domain<T>(kLog<T>, a, [](T x) { return x >= 0 || std::isnan(x); }, "[0, inf)");
+    a.tape().check(a, kLog<T>.name);
+    check_domain<T>(kLog<T>.name, "input", a.value(), [](T x) { return x >= 0 || std::isnan(x); }, "[0, inf)");
     return map_unary(kLog<T>, a, [](T x) { return std::log(x); });
 }
 template <class T> Var<T> abs(Var<T> a) { return map_unary(kAbs<T>, a, [](T x) { return std::abs(x); }); }
 template <class T> Var<T> clip(Var<T> a, double lo, double hi) {
     if (!(lo <= hi))
-        throw Error("clip: lower bound " + std::to_string(lo) + " is above upper bound " + std::to_string(hi));
+        throw Error(fmt::format("clip: bounds lo = {}, hi = {} do not satisfy lo <= hi", lo, hi));
     const T l = static_cast<T>(lo), h = static_cast<T>(hi);
     return with_scalars(map_unary(kClip<T>, a, [l, h](T x) { return x < l ? l : (x > h ? h : x); }), lo, hi);
 }

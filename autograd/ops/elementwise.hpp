@@ -1,5 +1,7 @@
 #pragma once
-/// Elementwise ops. Binary ops broadcast like NumPy; scalar forms take a double.
+/// Elementwise ops. Binary ops broadcast like NumPy; scalar forms take a double. Domains are
+/// checked before recording (an Error names the op, the shape and the first bad element):
+/// pow's base > 0, sqrt and log inputs >= 0.
 ///
 /// | op            | forward             | vjp                                       |
 /// |---------------|---------------------|-------------------------------------------|
@@ -7,7 +9,7 @@
 /// | sub           | a - b               | da = g, db = -g                           |
 /// | mul           | a * b               | da = g b, db = g a                        |
 /// | div           | a / b               | da = g / b, db = -g a / b^2               |
-/// | pow           | a ^ b   (a > 0)     | da = g b a^(b-1), db = g a^b log a        |
+/// | pow           | a ^ b  (a > 0)      | da = g b a^(b-1), db = g a^b log a        |
 /// | neg           | -a                  | da = -g                                   |
 /// | add_scalar    | a + s               | da = g                                    |
 /// | mul_scalar    | a * s               | da = g s                                  |

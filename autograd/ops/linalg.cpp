@@ -89,6 +89,7 @@ template <class T> const Op<T> kReshape{"reshape", reshape_vjp<T>};
 
 template <class T> Var<T> matmul(Var<T> a, Var<T> b) {
     Tape<T>& tape = a.tape();
+    tape.check(a, "matmul");
     tape.check(b, "matmul");
     const Shape& sa = a.shape();
     const Shape& sb = b.shape();
@@ -104,6 +105,7 @@ template <class T> Var<T> matmul(Var<T> a, Var<T> b) {
 
 template <class T> Var<T> linear(Var<T> x, Var<T> weight, Var<T> bias) {
     Tape<T>& tape = x.tape();
+    tape.check(x, "linear");
     tape.check(weight, "linear");
     tape.check(bias, "linear");
     const Shape& sx = x.shape();
@@ -126,6 +128,7 @@ template <class T> Var<T> linear(Var<T> x, Var<T> weight, Var<T> bias) {
 
 template <class T> Var<T> transpose(Var<T> a, const std::vector<std::size_t>& perm) {
     Tape<T>& tape = a.tape();
+    tape.check(a, "transpose");
     const Shape& sa = a.shape();
     Shape p(perm.begin(), perm.end());
     if (p.empty())
@@ -153,27 +156,34 @@ template <class T> Var<T> transpose(Var<T> a, const std::vector<std::size_t>& pe
 
 template <class T> Var<T> reshape(Var<T> a, const std::vector<std::ptrdiff_t>& shape) {
     Tape<T>& tape = a.tape();
+    tape.check(a, "reshape");
+    // "reshape: cannot reshape (2, 3) to (4, -1)", plus the reason where there is more to say
+    auto cannot = [&](const std::string& reason) {
+        std::string target = "(";
+        for (std::size_t k = 0; k < shape.size(); ++k) target += (k ? ", " : "") + std::to_string(shape[k]);
+        if (shape.size() == 1) target += ",";
+        return Error("reshape: cannot reshape " + shape_str(a.shape()) + " to " + target + ")" + reason);
+    };
     Shape out_shape;
-    std::size_t known = 1;
-    int free_axis = -1;
+    std::size_t known = 1;  // product of the given dimensions
+    std::ptrdiff_t free_axis = -1;
     for (std::size_t k = 0; k < shape.size(); ++k) {
-        if (shape[k] == -1 && free_axis < 0) {
-            free_axis = static_cast<int>(k);
+        if (shape[k] == -1) {
+            if (free_axis >= 0) throw cannot(": more than one -1");
+            free_axis = static_cast<std::ptrdiff_t>(k);
             out_shape.push_back(1);
         } else if (shape[k] < 0) {
-            throw Error("reshape: bad target dimension " + std::to_string(shape[k]) + " for shape " + shape_str(a.shape()));
+            throw cannot(": negative dimension " + std::to_string(shape[k]));
         } else {
             out_shape.push_back(static_cast<std::size_t>(shape[k]));
             known *= static_cast<std::size_t>(shape[k]);
         }
     }
-    if (free_axis >= 0 && known > 0 && a.size() % known == 0)
-        out_shape[static_cast<std::size_t>(free_axis)] = a.size() / known;
-    if (shape_size(out_shape) != a.size()) {
-        std::string target = "(";
-        for (std::size_t k = 0; k < shape.size(); ++k) target += (k ? ", " : "") + std::to_string(shape[k]);
-        throw Error("reshape: cannot reshape " + shape_str(a.shape()) + " to " + target + ")");
+    if (free_axis >= 0) {
+        if (known == 0) throw cannot(": -1 next to a 0 dimension is undetermined");
+        if (a.size() % known == 0) out_shape[static_cast<std::size_t>(free_axis)] = a.size() / known;
     }
+    if (shape_size(out_shape) != a.size()) throw cannot("");
     Var<T> out = tape.record(&kReshape<T>, {a}, out_shape);
     const Array<T>& x = tape.value(a.index());
     std::copy(x.begin(), x.end(), tape.node(out).value().begin());

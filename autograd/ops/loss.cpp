@@ -24,6 +24,7 @@ template <class T> T clip_probability(T p) {
 template <class T>
 void check_loss_args(const char* op, Var<T> input, Var<T> target) {
     Tape<T>& tape = input.tape();
+    tape.check(input, op);
     tape.check(target, op);
     if (input.shape() != target.shape())
         throw Error(std::string(op) + ": prediction of shape " + shape_str(input.shape()) + " and target of shape " +
@@ -135,6 +136,7 @@ template <class T> Var<T> softmax_log_loss(Var<T> logits, Var<T> target) {
 
 template <class T> Var<T> l2_penalty(Var<T> weight, double scale) {
     Tape<T>& tape = weight.tape();
+    tape.check(weight, "l2_penalty");
     Var<T> out = tape.record(&kL2Penalty<T>, {weight}, Shape{});
     Node<T>& node = tape.node(out);
     node.scalars[0] = scale;

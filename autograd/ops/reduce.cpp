@@ -66,11 +66,13 @@ Var<T> sum_like(const Op<T>& op, Var<T> a, const Shape& reduce_axes, bool keepdi
 }  // namespace
 
 template <class T> Var<T> sum(Var<T> a, const std::vector<std::ptrdiff_t>& axes, bool keepdims) {
+    a.tape().check(a, kSum<T>.name);
     return sum_like(kSum<T>, a, normalize_axes(kSum<T>.name, a.shape(), axes), keepdims);
 }
 
 template <class T> Var<T> mean(Var<T> a, const std::vector<std::ptrdiff_t>& axes, bool keepdims) {
     // Checked before recording, so that a throw leaves the tape as it was.
+    a.tape().check(a, kMean<T>.name);
     const Shape reduce_axes = normalize_axes(kMean<T>.name, a.shape(), axes);
     const std::size_t count = reduced_count(a.shape(), reduce_axes);
     if (count == 0) throw Error("mean: averaging over an empty axis of shape " + shape_str(a.shape()));
@@ -81,6 +83,7 @@ template <class T> Var<T> mean(Var<T> a, const std::vector<std::ptrdiff_t>& axes
 
 template <class T> Var<T> max(Var<T> a, std::ptrdiff_t axis, bool keepdims) {
     Tape<T>& tape = a.tape();
+    tape.check(a, kMax<T>.name);
     const std::size_t ax = normalize_axis(kMax<T>.name, a.shape(), axis);
     if (a.shape()[ax] == 0) throw Error("max: empty axis " + std::to_string(axis) + " of shape " + shape_str(a.shape()));
     Var<T> out = tape.record(&kMax<T>, {a}, reduced_shape(a.shape(), Shape{ax}, keepdims));

@@ -1,8 +1,9 @@
 #pragma once
-/// tapegrad's autograd: the tape, every op, gradcheck.
+/// tapegrad's autograd: the tape, every op, gradcheck, DOT export.
 
 #include "array.hpp"
 #include "broadcast.hpp"
+#include "dot.hpp"
 #include "gradcheck.hpp"
 #include "op_helpers.hpp"
 #include "ops/activation.hpp"

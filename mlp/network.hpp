@@ -74,6 +74,8 @@ public:
     /// a[0], ..., a[L] of the last loss_and_gradients: the batch, each hidden activation and the
     /// output activation (probabilities, or the prediction for identity).
     std::vector<Array<T>> activations() const;
+    /// The training tape as the last loss_and_gradients recorded it (for autograd's write_dot).
+    const Tape<T>& tape() const { return tape_; }
 
     /// The output activations (n, n_outputs) for X, through the same ops on a scratch tape that
     /// records no graph.

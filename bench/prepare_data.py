@@ -76,7 +76,10 @@ def sha256_of(path):
 
 def read_labelled_csv(path):
     """A CSV whose first row names the columns and whose last column is an integer label."""
-    table = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64, ndmin=2)
+    try:
+        table = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64, ndmin=2)
+    except (OSError, ValueError) as error:
+        sys.exit(f"{path}: cannot read the data set ({error})")
     if table.shape[1] < 2:
         sys.exit(f"{path}: expected features and a label column, got {table.shape[1]} column(s)")
     labels = table[:, -1]
@@ -153,6 +156,9 @@ def main():
     parser.add_argument("--force", action="store_true", help="rewrite even when up to date")
     args = parser.parse_args()
 
+    for name in {w["source"] for w in WORKLOADS if w["source"].endswith(".csv")}:
+        if not os.path.isfile(os.path.join(DATA_DIR, name)):
+            sys.exit(f"prepare_data: {os.path.join(DATA_DIR, name)} is missing (the repository ships it)")
     sources = {name: sha256_of(os.path.join(DATA_DIR, name))
                for name in sorted({w["source"] for w in WORKLOADS if w["source"].endswith(".csv")})}
     stamp = {"format_version": FORMAT_VERSION, "seed": SEED, "common": COMMON,

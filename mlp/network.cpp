@@ -155,7 +155,11 @@ T Network<T>::loss_and_gradients(const Array<T>& X, const Array<T>& Y, const std
     }
     Var<T> loss = add(data_loss_, nn::l2_penalty(weights_, alpha, count));
 
-    for (auto& layer : layers_) layer->zero_grad();
+    // (Parameter::zero_grad directly: Module::zero_grad builds the named list, which allocates)
+    for (auto& layer : layers_) {
+        layer->coef.zero_grad();
+        layer->intercept.zero_grad();
+    }
     tape_.backward(loss, seed_);
     return loss.item();
 }

@@ -15,6 +15,7 @@
 
 #include <tapegrad/autograd/ops/elementwise.hpp>
 #include <tapegrad/mlp/explicit_backprop.hpp>
+#include <tapegrad/mlp/mlp.hpp>
 #include <tapegrad/nn/nn.hpp>
 
 #include "fixtures/sklearn_fixture.hpp"
@@ -71,6 +72,54 @@ TapeGradients<T> nn_graph_gradients(const json& fixture) {
     return result;
 }
 
+/// The same through an estimator's own graph: a one-epoch fit builds the network for this
+/// output kind (its numbers do not matter), `set_weights` puts the fixture's weights in, and
+/// `compute_loss_and_gradients` runs one batch forward and backward through the estimator's tape.
+template <class T, class Estimator>
+TapeGradients<T> estimator_gradients_after(Estimator& estimator, const json& fixture) {
+    const Array<T> X = to_array<T>(fixture.at("X"));
+    const Array<T> Y = to_array<T>(fixture.at("Y"));
+    estimator.set_weights(to_arrays<T>(fixture.at("coefs")), to_arrays<T>(fixture.at("intercepts")));
+    TapeGradients<T> result{estimator.compute_loss_and_gradients(X, Y), estimator.coef_grads(),
+                            estimator.intercept_grads()};
+    return result;
+}
+
+template <class T>
+TapeGradients<T> estimator_gradients(const json& fixture) {
+    mlp::MLPParams params;
+    params.hidden_layer_sizes = fixture.at("hidden_layer_sizes").get<std::vector<std::size_t>>();
+    params.activation = fixture.at("hidden_activation").get<std::string>();
+    params.alpha = fixture.at("alpha").get<double>();
+    params.solver = "sgd";
+    params.max_iter = 1;
+    params.random_state = 0;
+    const Array<T> X = to_array<T>(fixture.at("X"));
+    const Array<T> Y = to_array<T>(fixture.at("Y"));
+    const std::size_t rows = X.shape()[0];
+    const std::string target = fixture.at("target").get<std::string>();
+    if (target == "binary" || target == "multiclass") {
+        // labels cycling through every class, so that the network gets this output layer
+        const std::int64_t n_classes = target == "binary" ? 2 : static_cast<std::int64_t>(Y.shape()[1]);
+        std::vector<std::int64_t> labels;
+        for (std::size_t r = 0; r < rows; ++r) labels.push_back(static_cast<std::int64_t>(r) % n_classes);
+        mlp::MLPClassifier<T> classifier(params);
+        classifier.fit(X, labels);
+        EXPECT_EQ(classifier.out_activation_(), fixture.at("output_activation").get<std::string>());
+        return estimator_gradients_after<T>(classifier, fixture);
+    }
+    if (target == "multilabel") {
+        mlp::MLPClassifier<T> classifier(params);
+        classifier.fit(X, Y);
+        EXPECT_EQ(classifier.out_activation_(), "logistic");
+        return estimator_gradients_after<T>(classifier, fixture);
+    }
+    mlp::MLPRegressor<T> regressor(params);
+    regressor.fit(X, Y);
+    EXPECT_EQ(regressor.out_activation_(), "identity");
+    return estimator_gradients_after<T>(regressor, fixture);
+}
+
 /// The oracle's loss and gradients in double.
 mlp::ExplicitBackprop<double> oracle(const json& fixture) {
     return mlp::explicit_backprop(explicit_model<double>(fixture), to_array<double>(fixture.at("X")),
@@ -112,6 +161,16 @@ TEST_P(TapeVsFormulas, NnGraphDoubleEqualsOracle) {
 TEST_P(TapeVsFormulas, NnGraphFloatCloseToOracle) {
     const json fixture = load_fixture("backprop", GetParam());
     expect_close_to_oracle(nn_graph_gradients<float>(fixture), oracle(fixture));
+}
+
+TEST_P(TapeVsFormulas, EstimatorDoubleEqualsOracle) {
+    const json fixture = load_fixture("backprop", GetParam());
+    expect_equal_to_oracle(estimator_gradients<double>(fixture), oracle(fixture));
+}
+
+TEST_P(TapeVsFormulas, EstimatorFloatCloseToOracle) {
+    const json fixture = load_fixture("backprop", GetParam());
+    expect_close_to_oracle(estimator_gradients<float>(fixture), oracle(fixture));
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixture, TapeVsFormulas, ::testing::ValuesIn(fixture_names("backprop")),

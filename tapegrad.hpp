@@ -1,4 +1,6 @@
 #pragma once
 /// Everything tapegrad offers: `#include <tapegrad/tapegrad.hpp>`.
 
-#include "autograd/autograd.hpp"
+#include "autograd/autograd.hpp"  // the tape, the ops, gradcheck
+#include "nn/nn.hpp"              // modules, layers, activations, losses, init, Random
+#include "optim/optim.hpp"        // SGD, Adam, L-BFGS

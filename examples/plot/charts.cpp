@@ -96,8 +96,8 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
     const double rough = (hi - lo) / std::max(1, target);
     const double power = std::pow(10.0, std::floor(std::log10(rough)));
     double step = 10 * power;
-    for (double m : {1.0, 2.0, 5.0})
-        if (m * power >= rough) { step = m * power; break; }
+    for (double m : {1.0, 2.0, 5.0})  // the first step not much below the rough one
+        if (m * power >= 0.75 * rough) { step = m * power; break; }
     std::vector<double> ticks;
     for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step; k += 1)
         ticks.push_back(std::abs(k) < 1e-12 ? 0.0 : k * step);
@@ -184,7 +184,7 @@ Figure decision_boundary_figure(const DecisionBoundaryPlot& plot) {
         for (const auto& point : plot.points) {
             if (point.held_out != held_out) continue;
             const Color color = point.label == 0 ? kClass0 : kClass1;
-            figure.add(Circle{area.px(point.x), area.py(point.y), 5, held_out ? mix(color, Color{255, 255, 255}, 0.5) : color,
+            figure.add(Circle{area.px(point.x), area.py(point.y), 5, held_out ? mix(color, Color{255, 255, 255}, 0.45) : color,
                               held_out ? kGray : kBlack, 1});
         }
     draw_axes(figure, area, nice_ticks(plot.x_min, plot.x_max), nice_ticks(plot.y_min, plot.y_max), plot.x_label,
@@ -197,7 +197,7 @@ Figure decision_boundary_figure(const DecisionBoundaryPlot& plot) {
     for (int label : {0, 1})
         for (bool held_out : {false, true}) {
             const Color color = label == 0 ? kClass0 : kClass1;
-            figure.add(Circle{side + 6, y - 4, 5, held_out ? mix(color, Color{255, 255, 255}, 0.5) : color,
+            figure.add(Circle{side + 6, y - 4, 5, held_out ? mix(color, Color{255, 255, 255}, 0.45) : color,
                               held_out ? kGray : kBlack, 1});
             add_text(figure, side + 18, y, plot.class_names.at(static_cast<std::size_t>(label)) + (held_out ? " test" : " train"),
                      12, Anchor::start, kBlack);

@@ -40,6 +40,7 @@ TEST(PlotTicks, NiceStepsInsideTheRange) {
     EXPECT_EQ(nice_ticks(0, 1), (std::vector<double>{0, 0.2, 0.4, 0.6000000000000001, 0.8, 1}));
     EXPECT_EQ(nice_ticks(-2.2, 2.9), (std::vector<double>{-2, -1, 0, 1, 2}));
     EXPECT_EQ(nice_ticks(1, 300), (std::vector<double>{50, 100, 150, 200, 250, 300}));
+    EXPECT_EQ(nice_ticks(1, 1202), (std::vector<double>{200, 400, 600, 800, 1000, 1200}));
     EXPECT_THROW(nice_ticks(1, 1), tapegrad::Error);
     EXPECT_THROW(nice_ticks(0, NAN), tapegrad::Error);
 }

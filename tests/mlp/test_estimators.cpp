@@ -591,6 +591,25 @@ TEST(MLPInitialWeights, RandomStateGivesTheSameInitEveryFit) {
     EXPECT_NE(a.coefs_(), c.coefs_());
 }
 
+TEST(MLPInitialWeights, SetWeightsReplacesTheFittedOnes) {
+    MLPParams p = small(2);
+    p.hidden_layer_sizes = {};  // one layer: predict = X @ coef + intercept
+    MLPRegressor<double> reg(p);
+    const Array<double> X = blobs_X(10, 2);
+    testing::internal::CaptureStderr();
+    reg.fit(X, linear_targets(X, false));
+    testing::internal::GetCapturedStderr();
+    Array<double> coef = Array<double>::from_shape(Shape{2, 1});
+    coef(0, 0) = 2.0;
+    coef(1, 0) = -1.0;
+    reg.set_weights({coef}, {Array<double>{0.5}});
+    const Array<double> predicted = reg.predict(X);
+    const Array<double> expected = linear_targets(X, false);
+    EXPECT_TRUE(all_close(predicted, expected, 1e-14));
+    EXPECT_EQ(error_of([&] { reg.set_weights({Array<double>{{2.0, 1.0}}}, {Array<double>{0.5}}); }),
+              "initial weights: coefs[0] has shape (1, 2) but layer 0 needs (2, 1)");
+}
+
 // ---- warm_start and partial_fit --------------------------------------------------------------
 
 TEST(MLPWarmStart, ContinuesFromTheFittedState) {
@@ -623,6 +642,24 @@ TEST(MLPWarmStart, ColdRefitStartsOver) {
     EXPECT_EQ(clf.n_iter_(), 4u);
     EXPECT_EQ(clf.t_(), 120u);
     EXPECT_EQ(clf.coefs_(), first_coefs);
+}
+
+TEST(MLPWarmStart, KeepsTheArchitecture) {
+    MLPParams p = small(2);
+    p.warm_start = true;
+    MLPRegressor<double> reg(p);
+    const Array<double> X = blobs_X(10, 2);
+    testing::internal::CaptureStderr();
+    reg.fit(X, linear_targets(X, false));
+    testing::internal::GetCapturedStderr();
+    EXPECT_EQ(error_of([&] { reg.fit(X, linear_targets(X, true)); }),
+              "MLPRegressor: y has 2 output(s) but the fitted network has 1; warm_start and partial_fit keep the "
+              "outputs");
+    reg.params().hidden_layer_sizes = {5, 3};
+    EXPECT_EQ(error_of([&] { reg.fit(X, linear_targets(X, false)); }),
+              "MLPRegressor: hidden_layer_sizes [5, 3] differ from the fitted network's layer_units [2, 5, 1]; "
+              "warm_start and partial_fit keep the architecture");
+    EXPECT_EQ(reg.n_iter_(), 2u);
 }
 
 TEST(MLPPartialFit, OneEpochPerCallOptimizerPersists) {

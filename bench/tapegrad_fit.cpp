@@ -17,11 +17,11 @@
 // Both do one untimed warm-up fit first (one epoch on the first min(n, 2 batch) rows), and print
 // one JSON line: {"system", "workload", "dtype", "threads", "fit_seconds", "loss", "n_iter"} with
 // loss = the last epoch's training loss (sklearn's loss_). Threads: openblas_set_num_threads.
-#include <tapegrad/io/npy.hpp>
 #include <tapegrad/mlp/explicit_backprop.hpp>
 #include <tapegrad/mlp/mlp.hpp>
 
 #include <nlohmann/json.hpp>
+#include <xtensor/xnpy.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -81,13 +81,15 @@ struct Workload {
     std::vector<Array<T>> coefs, intercepts;
 };
 
-/// A float .npy file of exactly this dtype (no conversion: every system reads the same values).
+/// A .npy file of exactly this element type (xtensor's reader throws on another dtype: every
+/// system reads the same values, unconverted).
 template <class T>
 Array<T> load_exact(const std::string& path) {
-    const std::string want = sizeof(T) == 8 ? "<f8" : "<f4";
-    const std::string got = tapegrad::io::read_npy_header(path).dtype;
-    if (got != want) throw std::runtime_error(path + ": dtype " + got + ", expected " + want);
-    return tapegrad::io::load_npy<T>(path);
+    try {
+        return xt::load_npy<T>(path);
+    } catch (const std::exception& error) {
+        throw std::runtime_error(path + ": " + error.what());
+    }
 }
 
 template <class T>
@@ -105,7 +107,8 @@ Workload<T> load_workload(const Options& options) {
         throw std::runtime_error("workload " + options.workload + " has no " + options.dtype + " variant");
     const auto path = [&](const json& relative) { return options.data + "/" + relative.get<std::string>(); };
     w.X = load_exact<T>(path(files["X"][options.dtype]));
-    w.y = tapegrad::io::load_npy_integers(path(files["y"]));
+    const Array<std::int64_t> y = load_exact<std::int64_t>(path(files["y"]));
+    w.y.assign(y.begin(), y.end());
     for (std::size_t i = 0; i < files["coefs"][options.dtype].size(); ++i) {
         w.coefs.push_back(load_exact<T>(path(files["coefs"][options.dtype][i])));
         w.intercepts.push_back(load_exact<T>(path(files["intercepts"][options.dtype][i])));

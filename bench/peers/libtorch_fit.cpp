@@ -66,7 +66,12 @@ Options parse_options(int argc, char** argv) {
 /// A .npy file as a contiguous torch tensor of `shape` (checked) and element type T.
 template <class T>
 torch::Tensor load_npy(const std::string& path, const std::vector<std::int64_t>& shape) {
-    const xt::xarray<T> array = xt::load_npy<T>(path);
+    xt::xarray<T> array;
+    try {
+        array = xt::load_npy<T>(path);  // throws on another dtype: no silent conversion
+    } catch (const std::exception& error) {
+        throw std::runtime_error(path + ": " + error.what());
+    }
     const std::vector<std::int64_t> file_shape(array.shape().begin(), array.shape().end());
     if (file_shape != shape) {
         std::ostringstream message;

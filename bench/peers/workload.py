@@ -51,6 +51,13 @@ def load(data_dir, name, dtype):
     y = npy(files["y"])
     coefs = [npy(p) for p in files["coefs"][dtype]]
     intercepts = [npy(p) for p in files["intercepts"][dtype]]
+    arrays = {files["X"][dtype]: X, **dict(zip(files["coefs"][dtype], coefs)),
+              **dict(zip(files["intercepts"][dtype], intercepts))}
+    for relative, array in arrays.items():
+        if array.dtype != np.dtype(dtype):
+            sys.exit(f"{os.path.join(data_dir, relative)}: dtype {array.dtype}, expected {dtype}")
+    if y.dtype != np.int64:
+        sys.exit(f"{os.path.join(data_dir, files['y'])}: dtype {y.dtype}, expected int64")
     units = spec["layer_units"]
     if X.shape != (spec["n_samples"], spec["n_features"]) or y.shape != (spec["n_samples"],):
         sys.exit(f"workload {name}: X {X.shape} / y {y.shape} do not match workloads.json")

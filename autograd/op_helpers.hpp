@@ -81,12 +81,13 @@ void accumulate_binary_vjp(Tape<T>& tape, Node<T>& node, int k, F df) {
             const T* grow = pg + go;
             const T* arow = pa + off[0];
             const T* brow = pb + off[1];
+            const std::size_t sa = s[0], sb = s[1];  // 0 or 1 along the row
             T* drow = grad + off[which];  // input k's gradient is laid out like input k
             if (s[which] == 1) {
-                for (std::size_t i = 0; i < n; ++i) drow[i] += df(grow[i], arow[i * s[0]], brow[i * s[1]]);
+                for (std::size_t i = 0; i < n; ++i) drow[i] += df(grow[i], arow[i * sa], brow[i * sb]);
             } else {  // input k is broadcast along the row: sum the row's contributions
                 T total = 0;
-                for (std::size_t i = 0; i < n; ++i) total += df(grow[i], arow[i * s[0]], brow[i * s[1]]);
+                for (std::size_t i = 0; i < n; ++i) total += df(grow[i], arow[i * sa], brow[i * sb]);
                 drow[0] += total;
             }
         });

@@ -33,7 +33,7 @@ struct GradcheckCase {
 };
 
 // gtest prints a failing case's parameter; the name says it all.
-[[maybe_unused]] void PrintTo(const GradcheckCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const GradcheckCase& c, std::ostream* os) { *os << c.name; }
 
 // ---- binary broadcasting ops -----------------------------------------------------------------
 

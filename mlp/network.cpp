@@ -22,13 +22,12 @@ std::string to_string(OutputActivation output) {
 
 template <class T>
 Network<T>::Network(std::vector<std::size_t> layer_units, nn::Activation hidden, OutputActivation output)
-    : layer_units_(std::move(layer_units)), hidden_(hidden), output_(output), seed_(Array<T>::from_shape(Shape{})) {
+    : layer_units_(std::move(layer_units)), hidden_(hidden), output_(output) {
     if (layer_units_.size() < 2) throw Error("Network: layer_units needs at least the input and the output sizes");
     for (std::size_t i = 0; i + 1 < layer_units_.size(); ++i)
         layers_.push_back(std::make_unique<nn::Linear<T>>(layer_units_[i], layer_units_[i + 1]));
     activations_.reserve(layers_.size() + 1);
     weights_.reserve(layers_.size());
-    seed_.data()[0] = T(1);
 }
 
 template <class T>
@@ -160,7 +159,7 @@ T Network<T>::loss_and_gradients(const Array<T>& X, const Array<T>& Y, const std
         layer->coef.zero_grad();
         layer->intercept.zero_grad();
     }
-    tape_.backward(loss, seed_);
+    tape_.backward(loss);
     return loss.item();
 }
 

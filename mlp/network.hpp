@@ -17,7 +17,7 @@
 ///
 /// Training calls `loss_and_gradients` once per batch: the tape is cleared (its buffers kept),
 /// the batch's rows are copied into constant leaves made with `tape.constant(shape)`, and every
-/// buffer (row indices, seed, weight handles) is reused: after the first epoch a step allocates
+/// buffer (activation and weight handles) is reused: after the first epoch a step allocates
 /// nothing.
 
 #include <cstddef>
@@ -91,7 +91,6 @@ private:
     std::vector<Var<T>> activations_;  ///< handles on tape_: a[0] .. a[L-1], and z[L]
     std::vector<Var<T>> weights_;      ///< coef handles for the L2 term
     Var<T> data_loss_;                 ///< the fused output/loss node
-    Array<T> seed_;                    ///< d loss / d loss = 1
 };
 
 extern template class Network<float>;

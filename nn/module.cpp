@@ -18,7 +18,9 @@ std::vector<Parameter<T>*> Module<T>::parameters() {
 
 template <class T>
 void Module<T>::zero_grad() {
-    for (Parameter<T>* p : parameters()) p->zero_grad();
+    // walks the tree directly: no list of names is built, so a training step allocates nothing
+    for (auto& own : own_parameters_) own.second->zero_grad();
+    for (auto& sub : submodules_) sub.second->zero_grad();
 }
 
 template <class T>

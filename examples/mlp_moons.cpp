@@ -118,6 +118,10 @@ int main(int argc, char** argv) try {
 
     const auto train = examples::read_labeled_csv(examples::data_path(data_dir, "moons_train.csv"));
     const auto test = examples::read_labeled_csv(examples::data_path(data_dir, "moons_test.csv"));
+    for (const auto* data : {&train, &test})
+        if (data->X.shape()[1] != 2)
+            throw Error(fmt::format("{}: {} feature columns; the two moons have 2 (x0, x1) and a label", data->path,
+                                    data->X.shape()[1]));
 
     mlp::MLPParams params;  // scikit-learn's defaults: hidden (100,), relu, adam, alpha 1e-4, lr 1e-3
     params.random_state = 0;

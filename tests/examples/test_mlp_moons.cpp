@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "png_check.hpp"
@@ -150,4 +151,13 @@ TEST(MlpMoonsOptions, MissingDataIsOneClearErrorAndWritesNothing) {
     EXPECT_NE(result.err.find("no/such/folder/moons_train.csv"), std::string::npos) << result.err;
     EXPECT_EQ(count_lines(result.err), 1u) << result.err;
     EXPECT_FALSE(fs::exists(dir.path() / "mlp_moons_output"));
+}
+
+TEST(MlpMoonsOptions, DataOfAnotherShapeIsOneClearError) {
+    TempDir dir;
+    std::ofstream(dir.path() / "moons_train.csv") << "a,b,c,label\n1,2,3,0\n4,5,6,1\n";
+    std::ofstream(dir.path() / "moons_test.csv") << "a,b,c,label\n1,2,3,0\n";
+    const Result result = run(MLP_MOONS_BIN, {"--data-dir", "."}, dir.path());
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("moons_train.csv: 3 feature columns; the two moons have 2"), std::string::npos) << result.err;
 }

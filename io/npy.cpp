@@ -163,27 +163,24 @@ private:
 
 /// Reads the preamble and header from `in` (at the start of the file), leaving `in` at the data.
 NpyHeader read_header(std::istream& in, std::uintmax_t file_size, const std::string& path) {
+    // magic (6 bytes), major and minor version, header length (2 bytes in 1.0, 4 in 2.0 and 3.0)
     char preamble[12] = {};
-    in.read(preamble, 10);
+    in.read(preamble, 8);
     const auto got = static_cast<std::size_t>(in.gcount());
     if (got < sizeof npy_magic || std::memcmp(preamble, npy_magic, sizeof npy_magic) != 0) {
         throw IoError(path + ": not a .npy file (it does not start with the magic string \"\\x93NUMPY\")");
     }
-    if (got < 10) throw IoError(path + ": truncated .npy file (" + std::to_string(file_size) + " bytes, shorter than the preamble)");
+    if (got < 8) throw IoError(path + ": truncated .npy file (it ends inside the version)");
     const int major = static_cast<unsigned char>(preamble[6]), minor = static_cast<unsigned char>(preamble[7]);
     if (major < 1 || major > 3 || minor != 0) {
         throw IoError(path + ": unsupported .npy format version " + std::to_string(major) + "." + std::to_string(minor) +
                       " (1.0, 2.0 and 3.0 are supported)");
     }
-    std::size_t preamble_size = 10;
-    std::size_t header_length = static_cast<unsigned char>(preamble[8]) | static_cast<std::size_t>(static_cast<unsigned char>(preamble[9])) << 8;
-    if (major >= 2) {  // the length is 4 bytes
-        in.read(preamble + 10, 2);
-        if (in.gcount() != 2) throw IoError(path + ": truncated .npy file (it ends inside the header length)");
-        preamble_size = 12;
-        header_length |= static_cast<std::size_t>(static_cast<unsigned char>(preamble[10])) << 16 |
-                         static_cast<std::size_t>(static_cast<unsigned char>(preamble[11])) << 24;
-    }
+    const std::size_t length_bytes = major == 1 ? 2 : 4, preamble_size = 8 + length_bytes;
+    in.read(preamble + 8, static_cast<std::streamsize>(length_bytes));
+    if (static_cast<std::size_t>(in.gcount()) != length_bytes) throw IoError(path + ": truncated .npy file (it ends inside the header length)");
+    std::size_t header_length = 0;  // little-endian
+    for (std::size_t i = 0; i < length_bytes; ++i) header_length |= std::size_t{static_cast<unsigned char>(preamble[8 + i])} << (8 * i);
     if (header_length > file_size - preamble_size) {
         throw IoError(path + ": truncated .npy header (the header length field says " + std::to_string(header_length) +
                       " bytes, the file has " + std::to_string(file_size - preamble_size) + " after the preamble)");

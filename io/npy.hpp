@@ -36,7 +36,8 @@ struct NpyHeader {
     std::size_t data_offset = 0;///< where the elements start (bytes from the start of the file)
 };
 
-/// Reads and checks the magic, version and header dict; does not read or check the data.
+/// Reads and checks the magic, version and header dict (its syntax and the shape's size); does not
+/// check that the dtype is one load_npy supports, nor read the data.
 NpyHeader read_npy_header(const std::string& path);
 
 /// The whole array, converted to T (float or double) and to row-major (C) order.

@@ -209,7 +209,7 @@ double max_abs_diff(const Array<T>& a, const Array<T>& b) {
 template <class T>
 void array_lines(std::ostream& out, const std::string& label, const Array<T>& tape, const Array<T>* formula,
                  const TraceFormat& format) {
-    out << fmt::format("  {:<22}{:<11}{}{}  {}\n", label, shape_str(tape.shape()), formula ? "tape    " : "",
+    out << fmt::format("  {:<22}{:<11}{:<8}{}  {}\n", label, shape_str(tape.shape()), formula ? "tape" : "",
                        entries(tape, format.entries), summary(tape));
     if (formula)
         out << fmt::format("  {:<22}{:<11}formula {}  max |tape - formula| {:.2e}\n", "", "",

@@ -133,9 +133,10 @@ void write_outputs(const FitOptions& o, const ModelFile& model) {
     }
 }
 
-void print_summary(const ModelFile& m, double train_score, const std::string& score_name) {
-    std::cout << fmt::format("{} fitted: {} iterations, loss {:.8g}, stopped by {}; training {} {:.6g}\n", m.estimator,
-                             m.n_iter, m.loss, m.stop_reason, score_name, train_score);
+/// One line; no score on the training data, which would cost a pass over it (use predict).
+void print_summary(const ModelFile& m) {
+    std::cout << fmt::format("{} fitted: {} iterations, loss {:.8g}, stopped by {}\n", m.estimator, m.n_iter, m.loss,
+                             m.stop_reason);
 }
 
 /// Fits `estimator` on (X, targets) with the progress line; params back to the user's afterwards
@@ -158,6 +159,11 @@ void fit_estimator(Estimator& estimator, const Array<T>& X, const Targets& targe
 template <class T>
 void fit_with(const FitOptions& o, const mlp::MLPParams& params) {
     TrainingData<T> data = load_training_data<T>(o.source);
+    if (!o.save.empty()) {  // what the model file cannot store fails now, not after the training
+        if (!data.labels.is_integer()) check_storable(data.labels.strings(), o.source.data_path + ": label");
+        check_storable(data.feature_names, o.source.data_path + ": column name");
+        check_storable(data.target_names, o.source.data_path + ": column name");
+    }
     std::optional<InitialWeights<T>> initial;
     if (!o.init_weights.empty()) {
         initial.emplace();
@@ -171,7 +177,7 @@ void fit_with(const FitOptions& o, const mlp::MLPParams& params) {
         if (initial) estimator.set_initial_weights(initial->coefs, initial->intercepts);
         fit_estimator(estimator, data.X, data.Y, params);
         model = describe(estimator, data.feature_names, data.target_names);
-        print_summary(model, estimator.score(data.X, data.Y), "R^2");
+        print_summary(model);
     } else {
         if (o.explain) {
             print_trace(std::cout, data.multilabel ? trace_first_step(params, data.X, data.Y, TargetKind::multilabel, initial)
@@ -182,8 +188,7 @@ void fit_with(const FitOptions& o, const mlp::MLPParams& params) {
         if (data.multilabel) fit_estimator(estimator, data.X, data.Y, params);
         else fit_estimator(estimator, data.X, data.labels, params);
         model = describe(estimator, data.feature_names, data.target_names);
-        print_summary(model, data.multilabel ? estimator.score(data.X, data.Y) : estimator.score(data.X, data.labels),
-                      "accuracy");
+        print_summary(model);
     }
     write_outputs(o, model);
     if (!o.save.empty()) std::cout << "model written to " << o.save << '\n';

@@ -409,6 +409,18 @@ std::string model_file_text(const ModelFile& model) {
     return text + "  }\n}\n";
 }
 
+void check_storable(const std::vector<std::string>& texts, const std::string& what) {
+    for (const auto& text : texts) {
+        try {
+            dump(json(text));
+        } catch (const json::exception&) {
+            std::string shown;
+            for (unsigned char c : text) shown += c < 0x80 && c >= 0x20 ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02x}", c);
+            throw ModelFileError(fmt::format("{} '{}' is not valid UTF-8 text; a model file stores text as UTF-8", what, shown));
+        }
+    }
+}
+
 void save_model(const std::string& path, const ModelFile& model) {
     std::string text;
     try {

@@ -102,6 +102,10 @@ ModelFile load_model(const std::string& path);
 /// Same, from text already read; `path` is only used in messages.
 ModelFile parse_model_file(const std::string& text, const std::string& path);
 
+/// Throws ModelFileError naming `what` and the text if a string cannot be stored (not UTF-8).
+/// `tapegrad fit --save` checks labels and column names with it before training.
+void check_storable(const std::vector<std::string>& texts, const std::string& what);
+
 /// FNV-1a, 64 bit: the model file's checksum function.
 std::uint64_t fnv1a64(const std::string& bytes);
 

@@ -209,6 +209,12 @@ TEST_F(CliErrors, PredictWithTheWrongData) {
                    {"--proba", "MLPRegressor"});
 }
 
+TEST_F(CliErrors, LabelsAModelFileCannotStoreFailBeforeTraining) {
+    write("latin1.csv", "x,label\n1,caf\xe9\n2,tea\n3,caf\xe9\n");
+    expect_failure(fit({"--data", "latin1.csv", "--label-column", "label"}), 1,
+                   {"latin1.csv: label 'caf\\xe9' is not valid UTF-8"});
+}
+
 TEST_F(CliErrors, ExistingOutputSurvivesAFailure) {
     write("m.json", "old model");
     write("loss.txt", "old curve");

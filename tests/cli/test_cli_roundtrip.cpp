@@ -467,4 +467,24 @@ TEST_F(CliTest, ExplainPrintsTheFirstStep) {
     EXPECT_THAT(unseeded.out, HasSubstr("random_state not given: this fit uses random_state="));
 }
 
+TEST_F(CliTest, ProgressLineOnATerminal) {
+    // script(1) runs the command on a pseudo-terminal: stderr is then a terminal.
+    if (!cli_test::fs::exists("/usr/bin/script")) GTEST_SKIP() << "no /usr/bin/script to give the CLI a terminal";
+    std::string command = cli_test::shell_quote(TAPEGRAD_CLI);
+    for (const char* arg : {"fit", "--data", kMoonsTrain.c_str(), "--label-column", "label", "--hidden-layer-sizes", "3",
+                            "--random-state", "0", "--max-iter", "3", "--save", "m.json"})
+        command += " " + cli_test::shell_quote(arg);
+    const std::string script = "cd " + cli_test::shell_quote(dir_.string()) + " && /usr/bin/script -qec " +
+                               cli_test::shell_quote(command) + " /dev/null > terminal.txt 2>&1 < /dev/null";
+    ASSERT_EQ(std::system(script.c_str()), 0) << read("terminal.txt");
+    const std::string terminal = read("terminal.txt");
+    EXPECT_THAT(terminal, HasSubstr("epoch 1/3  loss 0."));
+    EXPECT_THAT(terminal, HasSubstr("epoch 3/3  loss "));
+    EXPECT_THAT(terminal, HasSubstr("left at most"));
+    EXPECT_THAT(terminal, ::testing::Not(HasSubstr("Iteration 1")));  // not asked for --verbose
+    EXPECT_THAT(terminal, HasSubstr("MLPClassifier fitted: 3 iterations"));
+    // the model records the user's verbose=false, not the progress line's verbose fit
+    EXPECT_FALSE(tapegrad::cli::load_model(path("m.json")).params.verbose);
+}
+
 }  // namespace

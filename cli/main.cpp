@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
                  "tapegrad"};
     app.get_formatter()->column_width(44);
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("tapegrad ") + TAPEGRAD_VERSION);
     app.footer("Run 'tapegrad <command> --help' for the flags of a command, with their defaults.");
 
     FitOptions fit_options;
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
         if (fit->parsed()) run_fit(fit_options);
         if (predict->parsed()) run_predict(predict_options);
         if (export_weights->parsed()) run_export_weights(export_options);
-    } catch (const CLI::CallForHelp& e) {
+    } catch (const CLI::Success& e) {  // --help, --version
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         for (const CLI::App* sub : app.get_subcommands()) command = "tapegrad " + sub->get_name();

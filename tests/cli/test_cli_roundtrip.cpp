@@ -437,6 +437,7 @@ TEST_F(CliTest, HelpListsEveryFlagWithItsDefault) {
         EXPECT_THAT(fit.out.substr(at, fit.out.find('\n', fit.out.find('\n', at) + 1) - at), HasSubstr(text)) << flag;
     }
     EXPECT_EQ(run({"predict", "--help"}).exit_code, 0);
+    EXPECT_THAT(run({"--version"}).out, HasSubstr("tapegrad 0."));
     EXPECT_THAT(run({"export-weights", "--help"}).out, HasSubstr("--out"));
 }
 

@@ -4,10 +4,10 @@
 /// estimator that predicts exactly as the saved one did (same weights bit for bit, same classes,
 /// activations and dtype).
 ///
-/// Restoring, until the estimators can take a fitted state (see the request in cli/README notes of
-/// the report): the estimator is fitted for a few epochs on a stand-in data set of the same
-/// shape (one row per class, zeros) so that its architecture, classes_, n_features_in_ and output
-/// activation are the saved model's, then `set_weights` puts the saved weights in. Predictions
+/// Restoring, until the estimators can take a whole fitted state (asked of mlp/): the estimator is
+/// fitted for a few quiet epochs on a stand-in data set of the same shape (one row of zeros per
+/// class) so that its architecture, classes_, n_features_in_ and output activation are the saved
+/// model's, then `set_weights` puts the saved weights in. Predictions
 /// depend only on those, so they are exactly the saved model's. The training record of the
 /// restored estimator (loss_, loss_curve_, n_iter_, t_, stop_reason_) is the stand-in's: read the
 /// saved record from the ModelFile.

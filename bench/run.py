@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """tapegrad's benchmark: every system on every workload, interleaved, median fit seconds.
 
-  /usr/bin/python3 bench/run.py [--repeats 5] [--markdown docs/benchmarks-table.md]
+  /usr/bin/python3 bench/run.py [--repeats 3] [--markdown report.md]
 
 What it does, in order:
  1. bench/prepare_data.py writes the workloads' .npy files and workloads.json into --data
@@ -22,7 +22,8 @@ A system whose program is missing (tapegrad_fit before tapegrad's estimator exis
 without libtorch-dev, torch without python3-torch) is skipped with a note.
 
 Threads: a system runs with --threads N and OPENBLAS_NUM_THREADS=N, OMP_NUM_THREADS=N for N in
---threads (default 1,2); the tables show each system at its faster N.
+--threads (default 1,2); the tables show each system at its faster N. PyTorch and LibTorch also
+get OMP_WAIT_POLICY=PASSIVE (see TORCH_ENV).
 """
 import argparse
 import datetime
@@ -50,6 +51,10 @@ TARGETS = {  # (min speedup over the best peer, max overhead over the explicit l
 }
 PEERS = ["sklearn", "pytorch", "libtorch"]
 BUILD_TARGETS = ["gemm_bound", "libtorch_fit", "tapegrad_fit"]
+# Debian's torch runs its intra-op threads on GNU OpenMP, whose idle threads spin; beside OpenBLAS's
+# own threads on the same cores they starve the GEMMs (LibTorch at 2 threads ran 10x slower). GNU
+# OpenMP reads this when the library loads, so it has to be in the environment of the process.
+TORCH_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
 TAPEGRAD = ["tapegrad", "explicit"]
 LABELS = {"tapegrad": "tapegrad (tape)", "explicit": "explicit loop", "sklearn": "scikit-learn 1.2",
           "pytorch": "PyTorch 1.13", "libtorch": "LibTorch 1.13", "gemm-bound": "GEMM bound"}
@@ -111,8 +116,9 @@ def python_has(module):
 class System:
     """How to run one system: a command per (workload, dtype, threads), or a note why not."""
 
-    def __init__(self, name, command, missing=None, python=False):
+    def __init__(self, name, command, missing=None, python=False, env=None):
         self.name, self.command, self.missing, self.python = name, command, missing, python
+        self.env = env or {}
 
     def argv(self, data, workload, dtype, threads):
         return self.command + ["--workload", workload, "--dtype", dtype, "--data", data,
@@ -141,11 +147,11 @@ def make_systems(args):
                                 python=True)
     systems["pytorch"] = System("pytorch", [PYTHON, os.path.join(BENCH, "peers", "torch_fit.py")],
                                 None if python_has("torch") else "no PyTorch (apt-get install python3-torch)",
-                                python=True)
+                                python=True, env=TORCH_ENV)
     libtorch_fit = find_program(args.build_dir, "libtorch_fit")
     systems["libtorch"] = System("libtorch", [libtorch_fit] if libtorch_fit else [],
                                  None if libtorch_fit else "no libtorch_fit program (apt-get install libtorch-dev, "
-                                 "then rebuild: rm -r the build folder)")
+                                 "then rebuild: rm -r the build folder)", env=TORCH_ENV)
     return {name: systems[name] for name in args.systems}
 
 
@@ -166,8 +172,9 @@ def run_once(argv, env, timeout):
         return None, f"bad JSON line ({error})"
 
 
-def environment(threads, python, openblas_env):
+def environment(threads, python, openblas_env, extra=None):
     env = dict(os.environ)
+    env.update(extra or {})
     env["OPENBLAS_NUM_THREADS"] = str(threads)
     env["OMP_NUM_THREADS"] = str(threads)
     if openblas_env == "unset" or (openblas_env == "unset-for-python" and python):
@@ -334,7 +341,7 @@ def report(args, results, bounds, ceilings, gflop, notes, errors, machine, start
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=5, help="repetitions of every run (default 5)")
+    parser.add_argument("--repeats", type=int, default=3, help="repetitions of every run (default 3)")
     parser.add_argument("--heavy-repeats", type=int, default=3,
                         help="repetitions of the W3 runs, at most --repeats (default 3)")
     parser.add_argument("--threads", default="1,2", help="thread counts to try (default 1,2)")
@@ -432,7 +439,7 @@ def main():
             shift = rep % len(variants)
             for system, threads in variants[shift:] + variants[:shift]:
                 argv = system.argv(args.data, case[0], case[1], threads)
-                lines, error = run_once(argv, environment(threads, system.python, args.openblas_env),
+                lines, error = run_once(argv, environment(threads, system.python, args.openblas_env, system.env),
                                         args.timeout)
                 label = f"{system.name} {case[0]} {case[1]} t{threads}"
                 if error:

@@ -10,7 +10,9 @@
 //
 // The timed region is the epoch loop alone, after one untimed warm-up epoch on the first
 // min(n, 2 * batch_size) rows with a separate copy of the model. Threads: at::set_num_threads for
-// intra-op parallelism, openblas_set_num_threads for the BLAS the GEMMs run in.
+// intra-op parallelism, openblas_set_num_threads for the BLAS the GEMMs run in. Run it with
+// OMP_WAIT_POLICY=PASSIVE in the environment (bench/run.py does) when --threads > 1: GNU OpenMP's
+// spinning idle threads otherwise starve OpenBLAS's threads (10x slower on 2 cores).
 #include <torch/torch.h>
 
 #include <nlohmann/json.hpp>

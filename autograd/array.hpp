@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <xtensor/xarray.hpp>
+#include <xtensor/xio.hpp>  // so that `std::cout << array` works for users
 #include <xtensor/xstorage.hpp>
 
 namespace tapegrad {

@@ -1,12 +1,11 @@
-// A user's own program, built against the installed tapegrad package.
 #include <iostream>
-
 #include <tapegrad/tapegrad.hpp>
+using namespace tapegrad;
 
 int main() {
-    tapegrad::Tape<double> tape;
-    auto x = tape.variable(tapegrad::Array<double>{3.0});
-    auto y = tapegrad::sum(x * x);
-    tape.backward(y);
-    std::cout << "d(x * x)/dx at x = 3: " << x.grad()(0) << "\n";
+    Tape<double> tape;
+    Var<double> x = tape.variable(Array<double>{1.0, 2.0, 3.0});  // a leaf we differentiate by
+    Var<double> y = sum(exp(x) * x);                               // recorded on the tape
+    tape.backward(y);                                              // dy/dy = 1, walked backwards
+    std::cout << x.grad() << "\n";                                 // (1 + x) e^x = {5.44, 22.2, 80.3}
 }

@@ -1,6 +1,7 @@
 #pragma once
-/// tapegrad's autograd: the tape, every op, gradcheck, DOT export.
+/// tapegrad's autograd: the tape, every op, gradcheck, DOT export, anomaly mode.
 
+#include "anomaly.hpp"
 #include "array.hpp"
 #include "broadcast.hpp"
 #include "dot.hpp"

@@ -46,6 +46,7 @@ Var<T> Tape<T>::record(const Op<T>* op, std::initializer_list<Var<T>> inputs, co
     const char* name = op ? op->name : "leaf";
     if (inputs.size() > static_cast<std::size_t>(Node<T>::kMaxInputs))
         throw Error(std::string(name) + ": too many inputs");
+    if (detect_anomalies_) check_new_values();  // every node recorded so far is complete
     bool any_requires_grad = false;
     for (const auto& input : inputs) {
         check(input, name);
@@ -55,6 +56,7 @@ Var<T> Tape<T>::record(const Op<T>* op, std::initializer_list<Var<T>> inputs, co
     Node<T>& n = *nodes_[size_];
     const bool records = grad_enabled() && any_requires_grad;
     n.op = records ? op : nullptr;
+    n.source_op = op;
     n.n_inputs = 0;
     if (records)
         for (const auto& input : inputs) n.inputs[static_cast<std::size_t>(n.n_inputs++)] = input.index();
@@ -142,7 +144,8 @@ void Tape<T>::backward(Var<T> loss) {
                     " is not a scalar; pass a seed gradient of that shape");
     Node<T>& out = prepare_backward(loss, value.shape());
     out.grad().data()[0] += T(1);  // d(loss)/d(loss) = 1, without allocating a seed array
-    run_backward(loss.index());
+    if (detect_anomalies_) run_backward_checking(loss.index());
+    else run_backward(loss.index());
 }
 
 template <class T>
@@ -150,7 +153,12 @@ void Tape<T>::backward(Var<T> output, const Array<T>& seed) {
     Node<T>& out = prepare_backward(output, seed.shape());
     Array<T>& g = out.grad();
     std::transform(g.begin(), g.end(), seed.begin(), g.begin(), [](T a, T b) { return a + b; });
-    run_backward(output.index());
+    if (detect_anomalies_) {
+        check_seed(output.index());
+        run_backward_checking(output.index());
+    } else {
+        run_backward(output.index());
+    }
 }
 
 template <class T>
@@ -165,6 +173,8 @@ template <class T>
 void Tape<T>::clear() {
     size_ = 0;
     ++generation_;
+    values_checked_ = 0;
+    detect_anomalies_ = anomaly_depth_ > 0 || thread_detects_anomalies();
 }
 
 template <class T>

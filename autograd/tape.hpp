@@ -29,6 +29,16 @@ namespace tapegrad {
 template <class T> class Tape;
 template <class T> struct Node;
 
+/// Thrown in anomaly mode (anomaly.hpp) for the first NaN or infinity in a value or a gradient;
+/// the message names the op, its shapes, the node's position on the tape and the element.
+class AnomalyError : public Error {
+public:
+    using Error::Error;
+};
+
+/// True while a `DetectAnomaly` guard (anomaly.hpp) is alive on the calling thread.
+bool thread_detects_anomalies();
+
 /// Vector-Jacobian product of one op: reads `node.grad()` (dL/d output) and adds each input's
 /// contribution into `tape.grad(input)` for the inputs where `tape.needs_grad(input)`.
 template <class T>
@@ -69,6 +79,8 @@ struct Node {
     static constexpr int kMaxInputs = 4;
 
     const Op<T>* op = nullptr;  ///< nullptr for leaves
+    const Op<T>* source_op = nullptr;  ///< the op that computed the value, also when recorded as a
+                                       ///< constant (no-grad); nullptr for leaves. For messages.
     std::array<std::int32_t, kMaxInputs> inputs{};
     int n_inputs = 0;
     bool requires_grad = false;
@@ -121,7 +133,7 @@ private:
 template <class T>
 class Tape {
 public:
-    Tape() = default;
+    Tape() : detect_anomalies_(thread_detects_anomalies()) {}
     Tape(const Tape&) = delete;
     Tape& operator=(const Tape&) = delete;
 
@@ -145,7 +157,8 @@ public:
     /// Seeds d(L)/d(output) = seed (same shape as output) and runs the vjps.
     void backward(Var<T> output, const Array<T>& seed);
 
-    /// Forgets all nodes (Vars of this tape become invalid) and keeps their memory.
+    /// Forgets all nodes (Vars of this tape become invalid) and keeps their memory. Anomaly mode
+    /// is then on if an `AnomalyMode` guard of this tape or a `DetectAnomaly` of this thread lives.
     void clear();
     /// Zeroes the gradients of variable leaves (parameter gradients: `Parameter::zero_grad`).
     void zero_grad();
@@ -169,20 +182,32 @@ public:
     std::size_t capacity() const { return nodes_.size(); }
     std::uint32_t generation() const { return generation_; }
     bool grad_enabled() const { return no_grad_depth_ == 0; }
+    /// True while values and gradients are checked for NaN and infinity (anomaly.hpp).
+    bool detects_anomalies() const { return detect_anomalies_; }
     /// Throws naming `op` if v is not a live handle onto this tape.
     void check(Var<T> v, const char* op) const;
 
 private:
     template <class U> friend class NoGrad;
+    template <class U> friend class AnomalyMode;
     Var<T> leaf(const Shape& shape, bool requires_grad);
     /// Checks `output`, zeroes the gradients of the op nodes up to it; returns its node.
     Node<T>& prepare_backward(Var<T> output, const Shape& seed_shape);
     void run_backward(std::int32_t from);
+    // Anomaly mode (anomaly.cpp): the value of every node in [values_checked_, size_) is complete
+    // (checked when the next node is recorded or backward starts); each vjp's input gradients are
+    // checked right after it runs.
+    void check_new_values();
+    void check_seed(std::int32_t output);
+    void run_backward_checking(std::int32_t from);
 
     std::vector<std::unique_ptr<Node<T>>> nodes_;
     std::size_t size_ = 0;
     std::uint32_t generation_ = 1;
     int no_grad_depth_ = 0;
+    int anomaly_depth_ = 0;          ///< live AnomalyMode guards of this tape
+    bool detect_anomalies_ = false;  ///< anomaly mode on: the one branch per recorded node
+    std::size_t values_checked_ = 0; ///< nodes [0, values_checked_) have had their value checked
     std::array<Array<T>, 3> scratch_;
 };
 

@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
@@ -71,8 +72,10 @@ void MpiCommunicator::broadcast(std::string& bytes, int root) {
 void MpiCommunicator::barrier() { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
 
 void MpiCommunicator::abort(const std::string& message, int exit_code) {
+    // C stdio, not std::cerr: a program may have silenced std::cerr on ranks other than 0.
     std::cout.flush();
-    std::cerr << message << std::endl;
+    std::fprintf(stderr, "%s\n", message.c_str());
+    std::fflush(stderr);
     MPI_Abort(MPI_COMM_WORLD, exit_code);
     std::exit(exit_code);  // MPI_Abort does not return; this is for the compiler
 }

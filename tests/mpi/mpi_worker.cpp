@@ -8,6 +8,9 @@
 //   allreduce-fail RANK             GradientAllreduce whose local work throws on RANK only
 //   uncaught RANK                   RANK throws outside any collective: the program aborts all
 //   custom adam|sgd EPOCHS OUT      the user's own model through GradientAllreduce
+//   time-allreduce N REPS           rank 0 prints the mean time of an allreduce of N doubles
+//                                   (for docs/distributed.md; not a test)
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -115,6 +118,19 @@ int run(const std::shared_ptr<optim::Communicator>& comm, const std::vector<std:
         const mpi_test::Fitted fitted = mpi_test::train_custom_model(comm, args[1], std::stoi(args[2]));
         if (const int status = check_identical(*comm, fitted)) return status;
         if (comm->rank() == 0) mpi_test::write_fitted(args[3], fitted);
+        return 0;
+    }
+    if (scenario == "time-allreduce" && args.size() == 3) {
+        std::vector<double> buffer(std::stoul(args[1]), 1.0);
+        const int reps = std::stoi(args[2]);
+        comm->allreduce_sum(buffer.data(), buffer.size());  // warm up
+        comm->barrier();
+        const auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < reps; ++i) comm->allreduce_sum(buffer.data(), buffer.size());
+        const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+        if (comm->rank() == 0)
+            std::cout << fmt::format("allreduce of {} doubles on {} ranks: {:.3f} ms\n", buffer.size(), comm->size(),
+                                     1e3 * seconds.count() / reps);
         return 0;
     }
     throw Error("mpi_worker: unknown scenario or wrong arguments (see the comment at the top of mpi_worker.cpp)");

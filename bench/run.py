@@ -221,7 +221,7 @@ def last_loss(results, system, case, threads):
     return runs[-1].get("loss") if runs else None
 
 
-def report(args, results, bounds, ceilings, gflop, notes, errors, machine, started, seconds):
+def report(args, results, bounds, ceilings, gflop, peaks, notes, errors, machine, started, seconds):
     out = []
     out.append(f"Run of {started} ({seconds / 60:.1f} min), `{' '.join(sys.argv)}`  ")
     out.append(f"Machine: {machine}  ")
@@ -322,8 +322,13 @@ def report(args, results, bounds, ceilings, gflop, notes, errors, machine, start
             out.append(f"| {case[0]} | {case[1]} | {gflop[case]:.3g} | " + " | ".join(cells) + " |")
         out.append("")
     if ceilings:
-        out.append("OpenBLAS ceiling (1024x1024x1024 GEMM, fastest): " + "; ".join(
+        out.append("OpenBLAS throughput: a 1024x1024x1024 GEMM " + "; ".join(
             f"{dtype} t{threads} {gflops:.1f} GFLOP/s" for (dtype, threads), gflops in sorted(ceilings.items())))
+        out.append("")
+    if peaks:
+        out.append("Fastest GEMM shape (m x n x k) of the workloads: " + "; ".join(
+            f"{dtype} t{threads} {shape} {gflops:.1f} GFLOP/s"
+            for (dtype, threads), (gflops, shape) in sorted(peaks.items())))
         out.append("")
     if notes["skipped"]:
         out.append("Skipped: " + "; ".join(f"{name}: {why}" for name, why in notes["skipped"].items()))
@@ -413,7 +418,7 @@ def main():
         capture_output=True, text=True, env=environment(max(args.threads), True, args.openblas_env))
     notes["numpy_blas"] = numpy_blas.stdout.strip() or numpy_blas.stderr.strip()[-200:]
 
-    results, bounds, ceilings, gflop, errors, raw = {}, {}, {}, {}, [], []
+    results, bounds, ceilings, gflop, peaks, errors, raw = {}, {}, {}, {}, {}, [], []
     variants = [(s, t) for s in runnable for t in args.threads]
     for rep in range(args.repeats):
         log(f"run: repetition {rep + 1} of {args.repeats} ({(time.monotonic() - clock) / 60:.1f} min so far)")
@@ -430,6 +435,11 @@ def main():
                         key = ((line["workload"], line["dtype"]), threads)
                         bounds[key] = min(bounds.get(key, float("inf")), line["fit_seconds"])
                         gflop[key[0]] = line["gflop_per_fit"]
+                        for shape in line["shapes"]:  # the fastest GEMM of any workload, per dtype and threads
+                            peak_key = (line["dtype"], threads)
+                            if shape["gflop_per_second"] > peaks.get(peak_key, (0.0, ""))[0]:
+                                peaks[peak_key] = (shape["gflop_per_second"],
+                                                   f"{shape['m']}x{shape['n']}x{shape['k']} {shape['role']}")
                     elif line["system"] == "gemm-ceiling":
                         key = (line["dtype"], threads)
                         ceilings[key] = max(ceilings.get(key, 0.0), line["gflop_per_second"])
@@ -453,7 +463,7 @@ def main():
 
     seconds = time.monotonic() - clock
     notes["load"] += f" / {os.getloadavg()[0]:.2f}"
-    text = report(args, results, bounds, ceilings, gflop, notes, errors, machine, started, seconds)
+    text = report(args, results, bounds, ceilings, gflop, peaks, notes, errors, machine, started, seconds)
     print(text)
     if args.markdown:
         with open(args.markdown, "w") as f:

@@ -118,7 +118,8 @@ void LBFGS<T>::direction(const std::vector<double>& g, std::vector<double>& d) {
 }
 
 template <class T>
-LBFGSResult<T> LBFGS<T>::minimize(const std::function<T()>& objective) {
+LBFGSResult<T> LBFGS<T>::minimize(const std::function<T()>& objective,
+                                  const std::function<void(std::size_t, T)>& on_iteration) {
     if (!objective) throw Error("L-BFGS: empty objective");
     check_parameters("L-BFGS", params_);
     n_ = 0;
@@ -201,6 +202,7 @@ LBFGSResult<T> LBFGS<T>::minimize(const std::function<T()>& objective) {
 
                 ++result.n_iter;
                 result.loss_per_iteration.push_back(static_cast<T>(f));
+                if (on_iteration) on_iteration(result.n_iter, static_cast<T>(f));  // parameters hold x
                 if (result.n_iter >= options_.max_iter) {
                     result.stop = LBFGSStop::max_iter;
                     break;

@@ -75,8 +75,11 @@ public:
     /// parameters hold the final point and their grads its gradient. Throws an Error if the loss
     /// or gradient is not finite at the starting point, or a grad has the wrong shape; if the
     /// objective throws, the parameters are put back to the last accepted point and the
-    /// exception propagates.
-    LBFGSResult<T> minimize(const std::function<T()>& objective);
+    /// exception propagates. `on_iteration`, if given, is called after each iteration with its
+    /// number (1, 2, ...) and loss, the parameters then holding that iteration's point; if it
+    /// throws, the parameters hold that point and the exception propagates.
+    LBFGSResult<T> minimize(const std::function<T()>& objective,
+                            const std::function<void(std::size_t iteration, T loss)>& on_iteration = {});
 
     const LBFGSOptions& options() const { return options_; }
 

@@ -82,6 +82,22 @@ ValidationScore<T> MLPClassifier<T>::accuracy_of_outputs() const {
 // ---- fit ------------------------------------------------------------------------------------
 
 template <class T>
+template <class Train>
+void MLPClassifier<T>::train_then_adopt(Train&& train, Labels classes, bool multilabel) {
+    try {
+        train();
+    } catch (const DivergenceError&) {
+        if (this->is_fitted()) {
+            classes_value_ = std::move(classes);
+            multilabel_ = multilabel;
+        }
+        throw;
+    }
+    classes_value_ = std::move(classes);
+    multilabel_ = multilabel;
+}
+
+template <class T>
 MLPClassifier<T>& MLPClassifier<T>::fit(const Array<T>& X, const Labels& y) {
     validate(this->params_, this->name_);
     check_X(X, this->name_);
@@ -101,10 +117,12 @@ MLPClassifier<T>& MLPClassifier<T>::fit(const Array<T>& X, const Labels& y) {
     const Array<T> Y = binarize<T>(codes, classes.size());
     const bool binary = classes.size() == 2;
     // sklearn stratifies the validation split only for ONE output column: binary problems
-    this->fit_network(X, Y, binary ? OutputActivation::logistic : OutputActivation::softmax, first_pass, false,
-                      binary ? &codes : nullptr, accuracy_of_outputs());
-    classes_value_ = std::move(classes);
-    multilabel_ = false;
+    train_then_adopt(
+        [&] {
+            this->fit_network(X, Y, binary ? OutputActivation::logistic : OutputActivation::softmax, first_pass,
+                              false, binary ? &codes : nullptr, accuracy_of_outputs());
+        },
+        std::move(classes), false);
     return *this;
 }
 
@@ -122,9 +140,9 @@ MLPClassifier<T>& MLPClassifier<T>::fit(const Array<T>& X, const Array<T>& Y) {
             throw Error("warm_start can only be used where `y` has the same classes as in the previous call to fit. "
                         "Previously got " + labels_str(classes_value_) + ", `y` has " + labels_str(classes));
     }
-    this->fit_network(X, Y, OutputActivation::logistic, first_pass, false, nullptr, accuracy_of_outputs());
-    classes_value_ = std::move(classes);
-    multilabel_ = true;
+    train_then_adopt(
+        [&] { this->fit_network(X, Y, OutputActivation::logistic, first_pass, false, nullptr, accuracy_of_outputs()); },
+        std::move(classes), true);
     return *this;
 }
 
@@ -168,10 +186,12 @@ MLPClassifier<T>& MLPClassifier<T>::partial_fit(const Array<T>& X, const Labels&
     }
     const Array<T> Y = binarize<T>(codes, all_classes.size());
     const bool binary = all_classes.size() == 2;
-    this->fit_network(X, Y, binary ? OutputActivation::logistic : OutputActivation::softmax, !defined, true, nullptr,
-                      accuracy_of_outputs());
-    classes_value_ = std::move(all_classes);
-    multilabel_ = false;
+    train_then_adopt(
+        [&] {
+            this->fit_network(X, Y, binary ? OutputActivation::logistic : OutputActivation::softmax, !defined, true,
+                              nullptr, accuracy_of_outputs());
+        },
+        std::move(all_classes), false);
     return *this;
 }
 
@@ -189,10 +209,50 @@ MLPClassifier<T>& MLPClassifier<T>::partial_fit(const Array<T>& X, const Array<T
     if (defined && classes != classes_value_)
         throw Error(this->name_ + ".partial_fit: Y has " + std::to_string(Y.shape()[1]) +
                     " labels but the fitted classifier has " + std::to_string(classes_value_.size()));
-    this->fit_network(X, Y, OutputActivation::logistic, !defined, true, nullptr, accuracy_of_outputs());
-    classes_value_ = std::move(classes);
-    multilabel_ = true;
+    train_then_adopt(
+        [&] { this->fit_network(X, Y, OutputActivation::logistic, !defined, true, nullptr, accuracy_of_outputs()); },
+        std::move(classes), true);
     return *this;
+}
+
+// ---- fitted state ---------------------------------------------------------------------------
+
+template <class T>
+void MLPClassifier<T>::check_restored_targets(const FittedState<T>& s) const {
+    const std::string where = this->name_ + ".restore: ";
+    const std::size_t k = s.classes.size();
+    if (k < 2) throw Error(where + "classes " + labels_str(s.classes) + "; a classifier has at least 2 classes");
+    for (std::size_t i = 1; i < k; ++i) {
+        const bool ascending = s.classes.is_integer() ? s.classes.integers()[i - 1] < s.classes.integers()[i]
+                                                      : s.classes.strings()[i - 1] < s.classes.strings()[i];
+        if (!ascending)
+            throw Error(where + "classes " + labels_str(s.classes) + " are not sorted and distinct (at " +
+                        s.classes.to_string(i - 1) + ", " + s.classes.to_string(i) + ")");
+    }
+    if (s.multilabel && s.classes != label_range(k))
+        throw Error(where + "a multilabel classifier's classes are 0 .. " + std::to_string(k - 1) + ", not " +
+                    labels_str(s.classes));
+    const std::size_t outputs = (k == 2 && !s.multilabel) ? 1 : k;
+    const OutputActivation output =
+        (k == 2 || s.multilabel) ? OutputActivation::logistic : OutputActivation::softmax;
+    if (s.n_outputs != outputs)
+        throw Error(where + std::to_string(k) + (s.multilabel ? " labels" : " classes") + " need " +
+                    std::to_string(outputs) + " output(s), the state has " + std::to_string(s.n_outputs));
+    if (s.out_activation != output)
+        throw Error(where + "out_activation must be " + to_string(output) + " for these classes, not " +
+                    to_string(s.out_activation));
+}
+
+template <class T>
+void MLPClassifier<T>::adopt_restored_targets(const FittedState<T>& s) {
+    classes_value_ = s.classes;
+    multilabel_ = s.multilabel;
+}
+
+template <class T>
+void MLPClassifier<T>::describe_targets(FittedState<T>& s) const {
+    s.classes = classes_value_;
+    s.multilabel = multilabel_;
 }
 
 // ---- predict --------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "estimator.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <random>
 
@@ -183,21 +185,134 @@ void MLPEstimator<T>::fit_network(const Array<T>& X, const Array<T>& Y, OutputAc
         state_.best_validation_score = -std::numeric_limits<double>::infinity();
     }
 
-    if (stochastic) {
-        if (!incremental || !optimizer_)
-            optimizer_ = std::make_unique<StochasticOptimizer<T>>(params_, network_->parameters());
-        fit_stochastic(*network_, *optimizer_, state_, params_, X, Y, strata, rng_, incremental, score);
-    } else {
-        fit_lbfgs(*network_, state_, params_, X, Y);
+    const std::size_t n_iter_before = state_.n_iter;
+    try {
+        if (stochastic) {
+            if (!incremental || !optimizer_)
+                optimizer_ = std::make_unique<StochasticOptimizer<T>>(params_, network_->parameters());
+            fit_stochastic(*network_, *optimizer_, state_, params_, X, Y, strata, rng_, incremental, score,
+                           epoch_callback_);
+        } else {
+            fit_lbfgs(*network_, state_, params_, X, Y, epoch_callback_);
+        }
+    } catch (const DivergenceError& divergence) {
+        optimizer_.reset();  // its velocities / moments went non-finite with the weights
+        // A fresh network that finished no epoch is not a fitted estimator.
+        const bool nothing_finished = first_pass && (!stochastic || state_.n_iter == n_iter_before);
+        if (nothing_finished) {
+            network_.reset();
+            state_ = TrainingState<T>{};
+            state_.stop_reason = StopReason::not_fitted;
+        }
+        throw DivergenceError(name_ + ": " + divergence.cause(),
+                              nothing_finished ? "no epoch finished, so the estimator is not fitted" : divergence.outcome(),
+                              divergence.epoch(), divergence.batch());
     }
+}
 
-    if (!network_->all_finite()) {
-        network_.reset();
-        optimizer_.reset();
-        state_.stop_reason = StopReason::not_fitted;
-        throw Error(name_ + ": Solver produced non-finite parameter weights. The input data may contain large "
-                    "values and need to be preprocessed.");
+// ---- restore ---------------------------------------------------------------------------------
+
+namespace {
+template <class C>
+bool all_finite_values(const C& values) {
+    return std::all_of(values.begin(), values.end(), [](auto v) { return std::isfinite(static_cast<double>(v)); });
+}
+}  // namespace
+
+template <class T>
+FittedState<T> MLPEstimator<T>::fitted_state() const {
+    check_fitted("fitted_state");
+    FittedState<T> s;
+    s.coefs = network_->coefs();
+    s.intercepts = network_->intercepts();
+    s.n_features_in = n_features_in_value_;
+    s.n_outputs = network_->layer_units().back();
+    s.out_activation = network_->output_activation();
+    describe_targets(s);
+    s.loss = state_.loss;
+    if (!state_.early_stopping && std::isfinite(state_.best_loss)) s.best_loss = state_.best_loss;
+    s.loss_curve = state_.loss_curve;
+    s.lbfgs_losses = state_.lbfgs_losses;
+    s.validation_scores = state_.validation_scores;
+    if (state_.early_stopping && std::isfinite(state_.best_validation_score))
+        s.best_validation_score = state_.best_validation_score;
+    s.n_iter = state_.n_iter;
+    s.t = state_.t;
+    s.stop_reason = state_.stop_reason;
+    s.warnings = state_.warnings;
+    s.no_improvement_count = state_.no_improvement_count;
+    return s;
+}
+
+template <class T>
+void MLPEstimator<T>::restore(const FittedState<T>& s) {
+    const std::string where = name_ + ".restore: ";
+    validate(params_, name_);
+    const nn::Activation hidden = nn::parse_activation(params_.activation);
+    if (s.coefs.empty() || s.coefs.size() != s.intercepts.size())
+        throw Error(where + std::to_string(s.coefs.size()) + " coefs and " + std::to_string(s.intercepts.size()) +
+                    " intercepts; give one of each per layer");
+    if (s.n_features_in == 0) throw Error(where + "n_features_in is 0");
+    std::vector<std::size_t> layer_units{s.n_features_in};
+    for (std::size_t i = 0; i < s.coefs.size(); ++i) {
+        const Array<T>& coef = s.coefs[i];
+        const Array<T>& intercept = s.intercepts[i];
+        if (coef.dimension() != 2 || coef.shape()[0] != layer_units.back() || coef.shape()[1] == 0)
+            throw Error(where + "coefs[" + std::to_string(i) + "] has shape " + shape_str(coef.shape()) + "; expected (" +
+                        std::to_string(layer_units.back()) + ", units) with units >= 1");
+        if (intercept.dimension() != 1 || intercept.shape()[0] != coef.shape()[1])
+            throw Error(where + "intercepts[" + std::to_string(i) + "] has shape " + shape_str(intercept.shape()) +
+                        " for coefs[" + std::to_string(i) + "] of shape " + shape_str(coef.shape()));
+        if (!all_finite_values(coef) || !all_finite_values(intercept))
+            throw Error(where + "layer " + std::to_string(i) + " has non-finite weights");
+        layer_units.push_back(coef.shape()[1]);
     }
+    if (layer_units.back() != s.n_outputs)
+        throw Error(where + "n_outputs is " + std::to_string(s.n_outputs) + " but the last coefs have " +
+                    std::to_string(layer_units.back()) + " columns");
+    const std::vector<std::size_t> hidden_sizes(layer_units.begin() + 1, layer_units.end() - 1);
+    if (hidden_sizes != params_.hidden_layer_sizes)
+        throw Error(where + "the weights have hidden layers " + sizes_str(hidden_sizes) +
+                    " but params().hidden_layer_sizes is " + sizes_str(params_.hidden_layer_sizes));
+    if (!std::isfinite(s.loss)) throw Error(where + "loss is not finite");
+    if (s.best_loss && !std::isfinite(*s.best_loss)) throw Error(where + "best_loss is not finite");
+    if (s.best_validation_score && !std::isfinite(*s.best_validation_score))
+        throw Error(where + "best_validation_score is not finite");
+    if (!all_finite_values(s.loss_curve)) throw Error(where + "loss_curve has a non-finite value");
+    if (!all_finite_values(s.lbfgs_losses)) throw Error(where + "lbfgs_losses has a non-finite value");
+    if (!all_finite_values(s.validation_scores)) throw Error(where + "validation_scores has a non-finite value");
+    if (s.best_loss && (s.best_validation_score || !s.validation_scores.empty()))
+        throw Error(where + "best_loss and a validation record together; early stopping keeps only the latter");
+    if (s.stop_reason == StopReason::not_fitted) throw Error(where + "stop_reason is not_fitted");
+    check_restored_targets(s);
+
+    // ---- commit ----
+    auto network = std::make_unique<Network<T>>(layer_units, hidden, s.out_activation);
+    network->set_weights(s.coefs, s.intercepts);
+    TrainingState<T> state;
+    state.n_iter = s.n_iter;
+    state.t = s.t;
+    state.loss = s.loss;
+    state.loss_curve = s.loss_curve;
+    state.early_stopping = !s.best_loss && (s.best_validation_score || !s.validation_scores.empty());
+    state.best_loss = s.best_loss.value_or(std::numeric_limits<double>::infinity());
+    state.validation_scores = s.validation_scores;
+    state.best_validation_score = s.best_validation_score.value_or(-std::numeric_limits<double>::infinity());
+    state.no_improvement_count = s.no_improvement_count;
+    if (state.early_stopping) {  // an early-stopping fit ends on its best weights
+        state.best_coefs = s.coefs;
+        state.best_intercepts = s.intercepts;
+    }
+    state.stop_reason = s.stop_reason;
+    state.lbfgs_losses = s.lbfgs_losses;
+    state.warnings = s.warnings;
+
+    network_ = std::move(network);
+    optimizer_.reset();
+    initial_weights_.reset();
+    n_features_in_value_ = s.n_features_in;
+    state_ = std::move(state);
+    adopt_restored_targets(s);
 }
 
 template class MLPEstimator<float>;

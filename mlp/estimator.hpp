@@ -4,20 +4,55 @@
 ///
 /// One estimator owns one Network (one tape, reused for every batch) and, for sgd/adam, one
 /// optimizer that persists between partial_fit calls. Estimators move but do not copy.
+///
+/// A fit that diverges (a non-finite loss or weights, see train_loop.hpp) throws a
+/// DivergenceError naming the epoch and batch; the estimator then holds the weights of the last
+/// finite epoch (with early stopping: the best ones) and the record of the finite epochs, and is
+/// fitted if an epoch finished, by this fit or an earlier one it continued (warm_start,
+/// partial_fit); else it is not fitted. The optimizer state is dropped.
 
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <tapegrad/nn/random.hpp>
 
+#include "labels.hpp"
 #include "network.hpp"
 #include "params.hpp"
 #include "train_loop.hpp"
 
 namespace tapegrad::mlp {
+
+/// Everything that makes an estimator fitted: sklearn's fitted attributes (and the classifier's
+/// classes), to save it and to restore it exactly with MLPEstimator::restore. The
+/// hyperparameters are not part of it (params()); restore checks the weights against them.
+template <class T>
+struct FittedState {
+    std::vector<Array<T>> coefs;       ///< coefs[i] (layer_units[i], layer_units[i+1])
+    std::vector<Array<T>> intercepts;  ///< intercepts[i] (layer_units[i+1],)
+    std::size_t n_features_in = 0;     ///< layer_units[0]
+    std::size_t n_outputs = 0;         ///< layer_units.back()
+    OutputActivation out_activation = OutputActivation::identity;
+    Labels classes;                    ///< classifier: classes_, sorted and distinct; regressor: empty
+    bool multilabel = false;           ///< classifier fitted on an indicator matrix (classes 0 .. k-1)
+    double loss = 0;                   ///< loss_
+    std::optional<double> best_loss;   ///< best_loss_: none with early stopping and for lbfgs
+    std::vector<T> loss_curve;
+    std::vector<T> lbfgs_losses;
+    std::vector<double> validation_scores;
+    std::optional<double> best_validation_score;  ///< with early stopping
+    std::size_t n_iter = 0;
+    std::size_t t = 0;
+    StopReason stop_reason = StopReason::max_iter;  ///< anything but not_fitted
+    std::vector<std::string> warnings;
+    /// sklearn's `_no_improvement_count`, which a warm start carries on counting from (a model
+    /// file does not keep it: 0 then).
+    std::size_t no_improvement_count = 0;
+};
 
 template <class T>
 class MLPEstimator {
@@ -37,6 +72,30 @@ public:
     void set_initial_weights(std::vector<Array<T>> coefs, std::vector<Array<T>> intercepts);
     /// Replace the fitted weights (sklearn: assigning coefs_ and intercepts_); same shapes.
     void set_weights(const std::vector<Array<T>>& coefs, const std::vector<Array<T>>& intercepts);
+
+    /// The fitted state (Error if not fitted): restore(fitted_state()) on an estimator with the
+    /// same params() makes it predict, report and warm-start exactly as this one.
+    FittedState<T> fitted_state() const;
+    /// Makes this estimator the fitted one `state` describes, with the current params() (as
+    /// unpickling a fitted sklearn estimator). Checked before anything changes, the Error naming
+    /// what is wrong: the params valid; coefs and intercepts chaining from n_features_in to
+    /// n_outputs through params().hidden_layer_sizes; every weight and recorded number finite;
+    /// out_activation the one the targets need (regressor: identity and no classes; classifier:
+    /// 2 classes logistic with 1 output, k > 2 softmax with k outputs, multilabel logistic with k
+    /// outputs and classes 0 .. k-1); classes sorted and distinct; stop_reason not not_fitted.
+    ///
+    /// What continues from a restored estimator: a warm_start fit starts from these weights with
+    /// a new optimizer and continues n_iter_, t_, loss_curve_, best_loss_ / the validation record
+    /// and the no-improvement count, as sklearn's warm_start does (sklearn also makes its
+    /// optimizer anew at every fit); with early stopping, the restored weights count as the best
+    /// ones so far (they are, after an early-stopping fit). A partial_fit starts a new optimizer:
+    /// sgd velocities, Adam moments and an adaptive learning rate already lowered are not part of
+    /// the state (sklearn's pickle keeps them, so there the two differ).
+    void restore(const FittedState<T>& state);
+
+    /// Called after each epoch of sgd / adam with (n_iter_, loss_) and after each iteration of
+    /// lbfgs with (iteration, loss); empty to remove. See EpochCallback (train_loop.hpp).
+    void set_epoch_callback(EpochCallback callback) { epoch_callback_ = std::move(callback); }
 
     // ---- fitted attributes, sklearn's names ----------------------------------------------
     bool is_fitted() const { return network_ != nullptr; }
@@ -86,6 +145,11 @@ protected:
     /// state changes. strata: class codes for the early-stopping split, or nullptr.
     void fit_network(const Array<T>& X, const Array<T>& Y, OutputActivation output, bool first_pass,
                      bool incremental, const std::vector<std::size_t>* strata, const ValidationScore<T>& score);
+    /// The classifier's checks of state.classes / multilabel / out_activation / n_outputs, and
+    /// its taking them over (restore); fitted_state's filling them in.
+    virtual void check_restored_targets(const FittedState<T>& state) const = 0;
+    virtual void adopt_restored_targets(const FittedState<T>& state) = 0;
+    virtual void describe_targets(FittedState<T>& state) const = 0;
     /// Error "This MLPClassifier instance is not fitted yet. Call 'fit' ..." naming the method.
     void check_fitted(const char* method) const;
     /// The output activations for X after checking X (finite, n_features_in_ columns).
@@ -102,6 +166,7 @@ private:
     nn::Random rng_;  ///< reseeded at every fit when random_state is set (as sklearn)
     std::size_t n_features_in_value_ = 0;
     std::optional<std::pair<std::vector<Array<T>>, std::vector<Array<T>>>> initial_weights_;
+    EpochCallback epoch_callback_;
 };
 
 extern template class MLPEstimator<float>;

@@ -21,8 +21,9 @@
 ///
 /// Differences from sklearn 1.2, on purpose: a single class is an error (sklearn fits a
 /// constant); partial_fit with lbfgs is an error for the regressor too; best weights are kept
-/// when no validation score ever improved (sklearn fails); non-finite weights leave the
-/// estimator unfitted.
+/// when no validation score ever improved (sklearn fails); a non-finite loss or weights stop the
+/// training with a DivergenceError, keeping the last finite epoch's weights (sklearn trains on
+/// with NaN). Fitted state: fitted_state() / restore() (estimator.hpp).
 
 #include <optional>
 
@@ -61,10 +62,19 @@ public:
     /// The same with the targets as labels (binarized as at fit).
     T compute_loss_and_gradients(const Array<T>& X, const Labels& y);
 
+protected:
+    void check_restored_targets(const FittedState<T>& state) const override;
+    void adopt_restored_targets(const FittedState<T>& state) override;
+    void describe_targets(FittedState<T>& state) const override;
+
 private:
     /// Labels -> network targets, checked against classes; or Error naming the unseen labels.
     Array<T> targets(const Labels& y, const Labels& classes, const char* method) const;
     ValidationScore<T> accuracy_of_outputs() const;
+    /// fit_network(...) through `train`, then classes_ and multilabel take the given values;
+    /// also when training diverged after an epoch had finished (the estimator is fitted then).
+    template <class Train>
+    void train_then_adopt(Train&& train, Labels classes, bool multilabel);
 
     Labels classes_value_;
     bool multilabel_ = false;
@@ -82,6 +92,11 @@ public:
     Array<T> predict(const Array<T>& X) const;
     /// R^2, uniform average over the outputs.
     double score(const Array<T>& X, const Array<T>& y) const;
+
+protected:
+    void check_restored_targets(const FittedState<T>& state) const override;
+    void adopt_restored_targets(const FittedState<T>&) override {}
+    void describe_targets(FittedState<T>&) const override {}
 
 private:
     /// y as (n, k) after checking it against X.

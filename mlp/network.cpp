@@ -60,6 +60,25 @@ void Network<T>::set_weights(const std::vector<Array<T>>& coefs, const std::vect
 }
 
 template <class T>
+void Network<T>::copy_weights_to(std::vector<Array<T>>& coefs, std::vector<Array<T>>& intercepts) const {
+    bool same_shapes = coefs.size() == layers_.size() && intercepts.size() == layers_.size();
+    for (std::size_t i = 0; same_shapes && i < layers_.size(); ++i)
+        same_shapes = coefs[i].shape() == layers_[i]->coef.value.shape() &&
+                      intercepts[i].shape() == layers_[i]->intercept.value.shape();
+    if (!same_shapes) {
+        coefs = this->coefs();
+        intercepts = this->intercepts();
+        return;
+    }
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+        const Array<T>& coef = layers_[i]->coef.value;
+        const Array<T>& intercept = layers_[i]->intercept.value;
+        std::copy(coef.begin(), coef.end(), coefs[i].begin());
+        std::copy(intercept.begin(), intercept.end(), intercepts[i].begin());
+    }
+}
+
+template <class T>
 std::vector<Array<T>> Network<T>::coefs() const {
     std::vector<Array<T>> out;
     for (const auto& layer : layers_) out.push_back(layer->coef.value);

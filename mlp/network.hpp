@@ -53,6 +53,9 @@ public:
     void initialize(nn::Random& rng);
     /// Copies given weights in; Error naming the layer and both shapes when one does not fit.
     void set_weights(const std::vector<Array<T>>& coefs, const std::vector<Array<T>>& intercepts);
+    /// Copies the weights into coefs / intercepts: in place, allocating nothing, when they
+    /// already have the network's shapes (as after a first call), else made anew.
+    void copy_weights_to(std::vector<Array<T>>& coefs, std::vector<Array<T>>& intercepts) const;
     std::vector<Array<T>> coefs() const;
     std::vector<Array<T>> intercepts() const;
     /// Gradients of the last loss_and_gradients, in the shapes of coefs() / intercepts().

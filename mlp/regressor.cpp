@@ -42,6 +42,14 @@ MLPRegressor<T>& MLPRegressor<T>::partial_fit(const Array<T>& X, const Array<T>&
 }
 
 template <class T>
+void MLPRegressor<T>::check_restored_targets(const FittedState<T>& s) const {
+    const std::string where = this->name_ + ".restore: ";
+    if (!s.classes.empty() || s.multilabel) throw Error(where + "an MLPRegressor has no classes and is not multilabel");
+    if (s.out_activation != OutputActivation::identity)
+        throw Error(where + "out_activation of an MLPRegressor must be identity, not " + to_string(s.out_activation));
+}
+
+template <class T>
 Array<T> MLPRegressor<T>::predict(const Array<T>& X) const {
     this->check_fitted("predict");
     Array<T> P = this->forward(X);

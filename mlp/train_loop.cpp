@@ -1,6 +1,7 @@
 #include "train_loop.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <numeric>
 
@@ -22,8 +23,17 @@ std::string to_string(StopReason reason) {
         case StopReason::converged: return "converged";
         case StopReason::line_search_failed: return "line_search_failed";
         case StopReason::partial_fit: return "partial_fit";
+        case StopReason::diverged: return "diverged";
     }
     return "?";
+}
+
+std::optional<StopReason> stop_reason_from_string(const std::string& text) {
+    for (StopReason reason : {StopReason::not_fitted, StopReason::max_iter, StopReason::no_improvement,
+                              StopReason::learning_rate_too_small, StopReason::max_fun, StopReason::converged,
+                              StopReason::line_search_failed, StopReason::partial_fit, StopReason::diverged})
+        if (to_string(reason) == text) return reason;
+    return std::nullopt;
 }
 
 template <class T>
@@ -110,13 +120,38 @@ void update_no_improvement_count(Network<T>& network, TrainingState<T>& state, c
     }
 }
 
+/// "nan", "inf" or "-inf" (the sign of a NaN says nothing).
+std::string non_finite_str(double value) { return std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf"; }
+
+/// Puts back the weights to keep after a divergence (with early stopping the best ones so far,
+/// else those of the last finite epoch) and throws the DivergenceError.
+template <class T>
+[[noreturn]] void diverged(Network<T>& network, TrainingState<T>& state, bool early_stopping,
+                           const std::vector<Array<T>>& finite_coefs, const std::vector<Array<T>>& finite_intercepts,
+                           std::size_t batch, const std::string& what) {
+    const std::size_t epoch = state.n_iter + 1;
+    std::string cause = fmt::format("training diverged at epoch {}", epoch);
+    if (batch > 0) cause += fmt::format(", batch {}", batch);
+    cause += ": " + what;
+    std::string outcome;
+    if (early_stopping && !state.best_coefs.empty()) {
+        network.set_weights(state.best_coefs, state.best_intercepts);
+        outcome = fmt::format("the best weights (validation score {:f}) were kept", state.best_validation_score);
+    } else {
+        network.set_weights(finite_coefs, finite_intercepts);
+        outcome = fmt::format("the weights of the last finite epoch ({}) were kept", state.n_iter);
+    }
+    state.stop_reason = StopReason::diverged;
+    throw DivergenceError(std::move(cause), std::move(outcome), epoch, batch);
+}
+
 }  // namespace
 
 template <class T>
 void fit_stochastic(Network<T>& network, StochasticOptimizer<T>& optimizer, TrainingState<T>& state,
                     const MLPParams& params, const Array<T>& X_all, const Array<T>& Y_all,
                     const std::vector<std::size_t>* strata, nn::Random& rng, bool incremental,
-                    const ValidationScore<T>& score) {
+                    const ValidationScore<T>& score, const EpochCallback& on_epoch) {
     const bool early_stopping = params.early_stopping && !incremental;  // never in partial_fit
     Array<T> X_train, Y_train, X_val, Y_val;
     if (early_stopping) {
@@ -142,6 +177,13 @@ void fit_stochastic(Network<T>& network, StochasticOptimizer<T>& optimizer, Trai
     // Buffers for the whole fit: the row order, and the permutation drawn each epoch.
     std::vector<std::size_t> sample_idx(n_samples), permutation(n_samples), shuffled(n_samples);
     std::iota(sample_idx.begin(), sample_idx.end(), std::size_t(0));
+    // The weights at the end of the last finite epoch (at first: as this call found them), to go
+    // back to if training diverges; one copy, refreshed in place after each epoch.
+    std::vector<Array<T>> finite_coefs, finite_intercepts;
+    network.copy_weights_to(finite_coefs, finite_intercepts);
+    auto diverge = [&](std::size_t batch, const std::string& what) {
+        diverged(network, state, early_stopping, finite_coefs, finite_intercepts, batch, what);
+    };
 
     state.stop_reason = StopReason::max_iter;
     for (std::size_t it = 0; it < params.max_iter; ++it) {
@@ -158,9 +200,13 @@ void fit_stochastic(Network<T>& network, StochasticOptimizer<T>& optimizer, Trai
             // without shuffle sample_idx stays 0..n-1: the batch is X[start:start + count]
             const T batch_loss =
                 network.loss_and_gradients(X, Y, sample_idx.data() + start, count, params.alpha);
+            if (!std::isfinite(batch_loss)) diverge(start / batch_size + 1, "loss is " + non_finite_str(batch_loss));
             accumulated_loss += static_cast<double>(batch_loss * static_cast<T>(count));
             optimizer.step();
         }
+        if (!network.all_finite()) diverge(0, "the weights are not finite after its last batch");
+        if (!std::isfinite(accumulated_loss)) diverge(0, "its summed loss is " + non_finite_str(accumulated_loss));
+        network.copy_weights_to(finite_coefs, finite_intercepts);
 
         state.n_iter += 1;
         state.loss = accumulated_loss / static_cast<double>(n_samples);
@@ -170,6 +216,7 @@ void fit_stochastic(Network<T>& network, StochasticOptimizer<T>& optimizer, Trai
 
         update_no_improvement_count(network, state, params, early_stopping, X_val, Y_val, score);
         optimizer.iteration_ends(state.t);
+        if (on_epoch) on_epoch(state.n_iter, state.loss);
 
         if (state.no_improvement_count > params.n_iter_no_change) {
             const std::string message =
@@ -203,14 +250,28 @@ void fit_stochastic(Network<T>& network, StochasticOptimizer<T>& optimizer, Trai
 
 template <class T>
 void fit_lbfgs(Network<T>& network, TrainingState<T>& state, const MLPParams& params, const Array<T>& X,
-               const Array<T>& Y) {
+               const Array<T>& Y, const EpochCallback& on_iteration) {
     optim::LBFGSOptions options;
     options.max_iter = params.max_iter;
     options.max_fun = params.max_fun;
     options.tol = params.tol;
     optim::LBFGS<T> lbfgs(network.parameters(), options);
-    const optim::LBFGSResult<T> result =
-        lbfgs.minimize([&]() { return network.loss_and_gradients(X, Y, params.alpha); });
+    bool at_start = true;  // only the starting point's loss can diverge; trial steps back off
+    const auto objective = [&]() {
+        const T loss = network.loss_and_gradients(X, Y, params.alpha);
+        if (at_start && !std::isfinite(loss)) {
+            state.stop_reason = StopReason::diverged;  // LBFGS puts the starting weights back
+            throw DivergenceError("training diverged at iteration 0 (the starting point): loss is " +
+                                      non_finite_str(static_cast<double>(loss)),
+                                  "the weights it started from were kept", 0, 0);
+        }
+        at_start = false;
+        return loss;
+    };
+    std::function<void(std::size_t, T)> after_iteration;
+    if (on_iteration)
+        after_iteration = [&](std::size_t iteration, T loss) { on_iteration(iteration, static_cast<double>(loss)); };
+    const optim::LBFGSResult<T> result = lbfgs.minimize(objective, after_iteration);
 
     state.n_iter = std::min(result.n_iter, params.max_iter);
     state.loss = static_cast<double>(result.loss);
@@ -241,8 +302,9 @@ void fit_lbfgs(Network<T>& network, TrainingState<T>& state, const MLPParams& pa
     template class StochasticOptimizer<T>;                                                                      \
     template void fit_stochastic<T>(Network<T>&, StochasticOptimizer<T>&, TrainingState<T>&, const MLPParams&, \
                                     const Array<T>&, const Array<T>&, const std::vector<std::size_t>*,          \
-                                    nn::Random&, bool, const ValidationScore<T>&);                             \
-    template void fit_lbfgs<T>(Network<T>&, TrainingState<T>&, const MLPParams&, const Array<T>&, const Array<T>&);
+                                    nn::Random&, bool, const ValidationScore<T>&, const EpochCallback&);       \
+    template void fit_lbfgs<T>(Network<T>&, TrainingState<T>&, const MLPParams&, const Array<T>&, const Array<T>&, \
+                               const EpochCallback&);
 TAPEGRAD_INSTANTIATE(float)
 TAPEGRAD_INSTANTIATE(double)
 #undef TAPEGRAD_INSTANTIATE

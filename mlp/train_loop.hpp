@@ -21,12 +21,22 @@
 ///     n_iter_ == max_iter.
 ///   early stopping: the best weights are restored at the end.
 /// L-BFGS: optim::LBFGS over all rows (maxiter = max_iter, maxfun = max_fun, gtol = tol).
+///
+/// Divergence (not in sklearn, which trains on with NaN): a batch loss that is not finite, or
+/// weights that are not finite at an epoch's end, stop the training with a DivergenceError.
+/// The network then holds the weights of the end of the last finite epoch (at first: the weights
+/// the call started from), or with early stopping the best ones so far; the record (n_iter_,
+/// loss_, loss_curve_, t_, ...) is that of the finite epochs. One copy of the weights is kept
+/// for this, refreshed in place at each epoch's end (no allocation after the first). L-BFGS
+/// backs off non-finite trial steps itself, so it can only diverge at its starting point.
 
 #include <cstddef>
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <tapegrad/nn/random.hpp>
@@ -48,9 +58,41 @@ enum class StopReason {
     converged,                ///< lbfgs: gradient or relative loss change below its tolerance
     line_search_failed,       ///< lbfgs: no step satisfying the Wolfe conditions (added)
     partial_fit,              ///< one partial_fit epoch ran without a stopping rule firing (added)
+    diverged,                 ///< a non-finite loss or weights stopped the training (added)
 };
 /// "max_iter", "no_improvement", "learning_rate_too_small", "max_fun", "converged", ...
 std::string to_string(StopReason reason);
+/// The reverse of to_string; nullopt for a text that names no StopReason.
+std::optional<StopReason> stop_reason_from_string(const std::string& text);
+
+/// Training produced a non-finite loss or weights. what(): the cause, then what the estimator
+/// kept, e.g. "MLPClassifier: training diverged at epoch 12, batch 3: loss is inf; the weights of
+/// the last finite epoch (11) were kept".
+class DivergenceError : public Error {
+public:
+    DivergenceError(std::string cause, std::string outcome, std::size_t epoch, std::size_t batch)
+        : Error(cause + "; " + outcome), cause_(std::move(cause)), outcome_(std::move(outcome)), epoch_(epoch),
+          batch_(batch) {}
+    /// "training diverged at epoch 12, batch 3: loss is inf" (with the estimator's name first
+    /// once the estimator rethrows it).
+    const std::string& cause() const { return cause_; }
+    /// "the weights of the last finite epoch (11) were kept", ...
+    const std::string& outcome() const { return outcome_; }
+    /// The epoch that diverged, numbered as n_iter_ counts (lbfgs: the iteration, 0 for the
+    /// starting point).
+    std::size_t epoch() const { return epoch_; }
+    /// Its batch, from 1; 0 when the weights were found non-finite at the epoch's end, and for lbfgs.
+    std::size_t batch() const { return batch_; }
+
+private:
+    std::string cause_, outcome_;
+    std::size_t epoch_, batch_;
+};
+
+/// Called after each epoch of sgd / adam (epoch = n_iter_ after it, its loss_) and after each
+/// iteration of lbfgs (its number in this fit, the loss there). An exception it throws ends the
+/// fit at that point and propagates: the estimator keeps the weights and record of that epoch.
+using EpochCallback = std::function<void(std::size_t epoch, double loss)>;
 
 /// What a solver leaves behind: sklearn's fitted attributes, and what carries over to warm
 /// starts and partial_fit calls.
@@ -99,13 +141,14 @@ template <class T>
 void fit_stochastic(Network<T>& network, StochasticOptimizer<T>& optimizer, TrainingState<T>& state,
                     const MLPParams& params, const Array<T>& X, const Array<T>& Y,
                     const std::vector<std::size_t>* strata, nn::Random& rng, bool incremental,
-                    const ValidationScore<T>& score);
+                    const ValidationScore<T>& score, const EpochCallback& on_epoch = {});
 
 /// sklearn's `_fit_lbfgs`: n_iter_ = iterations run, loss_ = the final loss; the loss after each
-/// iteration goes to state.lbfgs_losses; a ConvergenceWarning unless converged.
+/// iteration goes to state.lbfgs_losses; a ConvergenceWarning unless converged. A non-finite
+/// loss at the starting point is a DivergenceError (epoch 0), the weights left as they were.
 template <class T>
 void fit_lbfgs(Network<T>& network, TrainingState<T>& state, const MLPParams& params, const Array<T>& X,
-               const Array<T>& Y);
+               const Array<T>& Y, const EpochCallback& on_iteration = {});
 
 /// Records a warning in state.warnings and prints it to stderr as Python does:
 /// "<category>: <message>".

@@ -915,17 +915,26 @@ TEST(MLPFloat, ClassifierAndRegressorFitInFloat32) {
     EXPECT_GT(reg.score(X, linear_targets<float>(X, false)), 0.99);
 }
 
-TEST(MLPNonFinite, DivergedWeightsLeaveTheEstimatorUnfitted) {
-    const Array<double> X = blobs_X(20, 2) * 1e150;
+TEST(MLPNonFinite, DivergenceInTheFirstEpochLeavesTheEstimatorUnfitted) {
+    const Array<double> X = blobs_X(20, 2) * 1e200;
     MLPParams p = small(5);
     p.solver = "sgd";
     p.learning_rate_init = 10;
     MLPRegressor<double> reg(p);
-    testing::internal::CaptureStderr();
     EXPECT_EQ(error_of([&] { reg.fit(X, linear_targets(X, false)); }),
-              "MLPRegressor: Solver produced non-finite parameter weights. The input data may contain large values "
-              "and need to be preprocessed.");
-    testing::internal::GetCapturedStderr();
+              "MLPRegressor: training diverged at epoch 1, batch 1: loss is inf; no epoch finished, so the estimator is "
+              "not fitted");
+    EXPECT_FALSE(reg.is_fitted());
+}
+
+TEST(MLPNonFinite, LbfgsDivergesOnlyAtItsStartingPoint) {
+    const Array<double> X = blobs_X(20, 2) * 1e200;
+    MLPParams p = small(5);
+    p.solver = "lbfgs";
+    MLPRegressor<double> reg(p);
+    EXPECT_EQ(error_of([&] { reg.fit(X, linear_targets(X, false)); }),
+              "MLPRegressor: training diverged at iteration 0 (the starting point): loss is inf; no epoch finished, so "
+              "the estimator is not fitted");
     EXPECT_FALSE(reg.is_fitted());
 }
 

@@ -86,6 +86,20 @@ TEST(MLPNoAllocation, SgdIdentityStep) {
     EXPECT_EQ(allocations_of_second_epoch("sgd", OutputActivation::identity, 2), 0);
 }
 
+TEST(MLPNoAllocation, TheDivergenceSnapshotIsRefreshedInPlace) {
+    // fit_stochastic's copy of the last finite epoch's weights: made once, then copied into
+    Network<double> network({4, 8, 3}, nn::Activation::relu, OutputActivation::softmax);
+    nn::Random rng(0);
+    network.initialize(rng);
+    std::vector<Array<double>> coefs, intercepts;
+    network.copy_weights_to(coefs, intercepts);
+    const long before = allocations.load();
+    network.copy_weights_to(coefs, intercepts);
+    EXPECT_EQ(allocations.load() - before, 0);
+    EXPECT_EQ(coefs, network.coefs());
+    EXPECT_EQ(intercepts, network.intercepts());
+}
+
 TEST(MLPNoAllocation, TheCounterCounts) {
     const long before = allocations.load();
     auto* p = new std::vector<double>(10);

@@ -1,5 +1,6 @@
 #include "estimator_state.hpp"
 
+#include <optional>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -56,21 +57,35 @@ ModelFile describe_common(const mlp::MLPEstimator<T>& e, const std::string& esti
     m.n_iter = e.n_iter_();
     m.t = e.t_();
     m.stop_reason = mlp::to_string(e.stop_reason_());
+    m.warnings = e.warnings_();
     return m;
 }
 
-/// Hyperparameters of the stand-in fit: the saved architecture, a few quiet adam epochs that end
-/// by the no-improvement rule (tol huge) before max_iter, so no ConvergenceWarning is printed.
-mlp::MLPParams stand_in_params(const ModelFile& model) {
-    mlp::MLPParams p;
-    p.hidden_layer_sizes = model.params.hidden_layer_sizes;
-    p.activation = model.params.activation;
-    p.solver = "adam";
-    p.random_state = 0;
-    p.max_iter = 10;
-    p.tol = 1e300;
-    p.n_iter_no_change = 1;
-    return p;
+/// The FittedState a model file holds (classes and multilabel are filled by the classifier).
+template <class T>
+mlp::FittedState<T> fitted_state_of(const ModelFile& model) {
+    mlp::FittedState<T> s;
+    s.coefs = from_double_arrays<T>(model.coefs);
+    s.intercepts = from_double_arrays<T>(model.intercepts);
+    s.n_features_in = model.n_features_in;
+    s.n_outputs = model.n_outputs;
+    if (model.out_activation == "identity") s.out_activation = mlp::OutputActivation::identity;
+    else if (model.out_activation == "logistic") s.out_activation = mlp::OutputActivation::logistic;
+    else if (model.out_activation == "softmax") s.out_activation = mlp::OutputActivation::softmax;
+    else throw Error("unknown out_activation \"" + model.out_activation + "\"");
+    s.loss = model.loss;
+    s.best_loss = model.best_loss;
+    s.loss_curve = std::vector<T>(model.loss_curve.begin(), model.loss_curve.end());
+    s.lbfgs_losses = std::vector<T>(model.lbfgs_losses.begin(), model.lbfgs_losses.end());
+    s.validation_scores = model.validation_scores;
+    s.best_validation_score = model.best_validation_score;
+    s.n_iter = model.n_iter;
+    s.t = model.t;
+    const std::optional<mlp::StopReason> reason = mlp::stop_reason_from_string(model.stop_reason);
+    if (!reason) throw Error("unknown stop_reason \"" + model.stop_reason + "\"");
+    s.stop_reason = *reason;
+    s.warnings = model.warnings;
+    return s;
 }
 
 template <class T>
@@ -100,16 +115,11 @@ template <class T>
 mlp::MLPClassifier<T> restore_classifier(const ModelFile& model) {
     if (!model.is_classifier()) throw Error("the model is an " + model.estimator + ", not an MLPClassifier");
     check_dtype<T>(model);
-    mlp::MLPClassifier<T> estimator(stand_in_params(model));
-    const std::size_t n_classes = model.classes.size();
-    Array<T> X = xt::zeros<T>({n_classes, model.n_features_in});
-    if (model.multilabel) {
-        estimator.fit(X, Array<T>(xt::eye<T>(n_classes)));  // classes_ are 0 .. k-1
-    } else {
-        estimator.fit(X, model.classes);  // one row per class: classes_ are the saved classes
-    }
-    estimator.params() = model.params;
-    estimator.set_weights(from_double_arrays<T>(model.coefs), from_double_arrays<T>(model.intercepts));
+    mlp::FittedState<T> state = fitted_state_of<T>(model);
+    state.classes = model.classes;
+    state.multilabel = model.multilabel;
+    mlp::MLPClassifier<T> estimator(model.params);
+    estimator.restore(state);
     return estimator;
 }
 
@@ -117,13 +127,8 @@ template <class T>
 mlp::MLPRegressor<T> restore_regressor(const ModelFile& model) {
     if (model.is_classifier()) throw Error("the model is an MLPClassifier, not an MLPRegressor");
     check_dtype<T>(model);
-    mlp::MLPRegressor<T> estimator(stand_in_params(model));
-    Array<T> X = xt::zeros<T>({std::size_t(2), model.n_features_in});
-    Array<T> y = model.n_outputs == 1 ? Array<T>(xt::zeros<T>({std::size_t(2)}))
-                                      : Array<T>(xt::zeros<T>({std::size_t(2), model.n_outputs}));
-    estimator.fit(X, y);
-    estimator.params() = model.params;
-    estimator.set_weights(from_double_arrays<T>(model.coefs), from_double_arrays<T>(model.intercepts));
+    mlp::MLPRegressor<T> estimator(model.params);
+    estimator.restore(fitted_state_of<T>(model));
     return estimator;
 }
 

@@ -4,13 +4,11 @@
 /// estimator that predicts exactly as the saved one did (same weights bit for bit, same classes,
 /// activations and dtype).
 ///
-/// Restoring, until the estimators can take a whole fitted state (asked of mlp/): the estimator is
-/// fitted for a few quiet epochs on a stand-in data set of the same shape (one row of zeros per
-/// class) so that its architecture, classes_, n_features_in_ and output activation are the saved
-/// model's, then `set_weights` puts the saved weights in. Predictions
-/// depend only on those, so they are exactly the saved model's. The training record of the
-/// restored estimator (loss_, loss_curve_, n_iter_, t_, stop_reason_) is the stand-in's: read the
-/// saved record from the ModelFile.
+/// Restoring goes through the estimators' FittedState: the restored estimator has the saved
+/// params, weights (bit for bit), classes, activations and dtype, and reports the saved
+/// attributes (loss_, best_loss_, loss_curve_, lbfgs losses, validation record, n_iter_, t_,
+/// stop_reason_, warnings_) exactly. Not in a model file: the no-improvement count of a warm
+/// start (restored as 0) and the optimizer state (as sklearn, a warm-start fit makes it anew).
 
 #include <string>
 #include <vector>

@@ -139,21 +139,21 @@ void print_summary(const ModelFile& m) {
                              m.stop_reason);
 }
 
-/// Fits `estimator` on (X, targets) with the progress line; params back to the user's afterwards
-/// (the progress line may have made the fit verbose).
+/// Fits `estimator` on (X, targets) with the progress line. A diverged fit throws (one line on
+/// stderr, exit status 1, no output written).
 template <class Estimator, class Targets, class T>
 void fit_estimator(Estimator& estimator, const Array<T>& X, const Targets& targets, const mlp::MLPParams& params) {
     ProgressLine progress(params);
-    estimator.params() = progress.fit_params();
-    progress.start();
+    estimator.set_epoch_callback(progress.callback());
     try {
         estimator.fit(X, targets);
     } catch (...) {
         progress.finish();
+        estimator.set_epoch_callback({});
         throw;
     }
     progress.finish();
-    estimator.params() = params;
+    estimator.set_epoch_callback({});
 }
 
 template <class T>

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <tapegrad/io/atomic_file.hpp>
+#include <tapegrad/mlp/train_loop.hpp>
 
 namespace tapegrad::cli {
 
@@ -115,6 +116,7 @@ json model_json(const ModelFile& m) {
     j["n_iter"] = m.n_iter;
     j["t"] = m.t;
     j["stop_reason"] = m.stop_reason;
+    j["warnings"] = m.warnings;
     return j;
 }
 
@@ -312,6 +314,7 @@ ModelFile model_value(const json& j, const std::string& where) {
     m.n_iter = count_field(j, "n_iter", where);
     m.t = count_field(j, "t", where);
     m.stop_reason = text_field(j, "stop_reason", where);
+    if (j.contains("warnings")) m.warnings = texts_field(j, "warnings", where);  // optional: older files lack it
 
     std::vector<std::size_t> stored_units;
     for (const json& u : list_field(j, "layer_units", where)) stored_units.push_back(count_value(u, "layer_units", where));
@@ -376,11 +379,7 @@ void check_consistent(const ModelFile& m, const std::string& where) {
         if (m.out_activation != "identity")
             fail(where, "out_activation of an MLPRegressor must be \"identity\", not \"" + m.out_activation + "\"");
     }
-    static const char* const kStopReasons[] = {"not_fitted", "max_iter", "no_improvement", "learning_rate_too_small",
-                                               "max_fun", "converged"};
-    bool known = false;
-    for (const char* reason : kStopReasons) known = known || m.stop_reason == reason;
-    if (!known) fail(where, "unknown stop_reason \"" + m.stop_reason + "\"");
+    if (!mlp::stop_reason_from_string(m.stop_reason)) fail(where, "unknown stop_reason \"" + m.stop_reason + "\"");
 }
 
 std::string model_file_text(const ModelFile& model) {
@@ -397,7 +396,7 @@ std::string model_file_text(const ModelFile& model) {
     static const char* const kOrder[] = {
         "estimator", "dtype", "params", "n_features_in", "n_outputs", "layer_units", "out_activation",
         "multilabel", "classes", "feature_names", "target_names", "loss", "best_loss", "n_iter", "t",
-        "stop_reason", "loss_curve", "lbfgs_losses", "validation_scores", "best_validation_score",
+        "stop_reason", "warnings", "loss_curve", "lbfgs_losses", "validation_scores", "best_validation_score",
         "coefs", "intercepts"};
     std::string text = fmt::format("{{\n  \"format\": \"{}\",\n  \"version\": {},\n  \"checksum\": \"{}\",\n  \"model\": {{\n",
                                    kModelFormat, kModelFormatVersion, checksum_text(canonical));

@@ -19,7 +19,8 @@
 ///       "coefs": [{"shape": [2, 100], "data": [row-major values]}, ...], "intercepts": [...],
 ///       "loss": ..., "best_loss": ... | null, "loss_curve": [...], "lbfgs_losses": [...],
 ///       "validation_scores": [...], "best_validation_score": ... | null,
-///       "n_iter": ..., "t": ..., "stop_reason": "max_iter" | ...
+///       "n_iter": ..., "t": ..., "stop_reason": "max_iter" | ...,
+///       "warnings": [the last fit's warnings, as printed]     (optional: absent in older files)
 ///     }
 ///   }
 /// Numbers are JSON numbers in the shortest text that reads back to the same double, so every
@@ -79,6 +80,7 @@ struct ModelFile {
     std::size_t n_iter = 0;
     std::size_t t = 0;
     std::string stop_reason;               ///< mlp::to_string(StopReason)
+    std::vector<std::string> warnings;     ///< the warnings of the last fit (optional in a file)
 
     /// [n_features_in, hidden..., n_outputs], from the coefs' shapes.
     std::vector<std::size_t> layer_units() const;

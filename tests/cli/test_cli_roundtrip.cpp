@@ -468,6 +468,23 @@ TEST_F(CliTest, ExplainPrintsTheFirstStep) {
     EXPECT_THAT(unseeded.out, HasSubstr("random_state not given: this fit uses random_state="));
 }
 
+TEST_F(CliTest, DivergenceIsOneLineAndWritesNothing) {
+    // sgd with a huge learning rate and momentum on unscaled data
+    Array<double> X = make_X<double>(40, 3, 1) * 100.0;
+    Array<double> y = Array<double>::from_shape({40});
+    for (std::size_t i = 0; i < 40; ++i) y(i) = X(i, 0) * X(i, 1);
+    tapegrad::io::save_npy(path("X.npy"), X);
+    tapegrad::io::save_npy(path("y.npy"), y);
+    const auto fit = run({"fit", "--data", "X.npy", "--target", "y.npy", "--task", "regression", "--solver", "sgd",
+                          "--learning-rate-init", "1e6", "--momentum", "0.9", "--batch-size", "10", "--random-state",
+                          "0", "--save", "m.json", "--loss-curve", "loss.txt"});
+    EXPECT_NE(fit.exit_code, 0);
+    ASSERT_EQ(fit.err_lines().size(), 1u) << fit.err;
+    EXPECT_THAT(fit.err, HasSubstr("MLPRegressor: training diverged at epoch 1, batch "));
+    EXPECT_THAT(fit.err, HasSubstr(": loss is "));
+    EXPECT_EQ(files(), (std::vector<std::string>{"X.npy", "y.npy"}));  // no model, no loss curve, no temporary
+}
+
 TEST_F(CliTest, ProgressLineOnATerminal) {
     // script(1) runs the command on a pseudo-terminal: stderr is then a terminal.
     if (!cli_test::fs::exists("/usr/bin/script")) GTEST_SKIP() << "no /usr/bin/script to give the CLI a terminal";

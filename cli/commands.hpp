@@ -23,6 +23,7 @@ struct FitOptions {
     std::string save;                     ///< model file to write
     std::string loss_curve;               ///< text file, one loss a line
     bool explain = false;                 ///< print the trace of the first training step
+    bool anomaly = false;                 ///< anomaly mode: stop at the first NaN or inf (autograd/anomaly.hpp)
 };
 CLI::App* add_fit_command(CLI::App& app, FitOptions& options);
 void run_fit(const FitOptions& options);

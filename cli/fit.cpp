@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <tapegrad/autograd/anomaly.hpp>
 #include <tapegrad/io/atomic_file.hpp>
 #include <tapegrad/io/npy.hpp>
 #include <tapegrad/mlp/mlp.hpp>
@@ -76,6 +77,10 @@ CLI::App* add_fit_command(CLI::App& app, FitOptions& o) {
         ->type_name("FILE")->group(output_group);
     fit->add_flag("--explain", o.explain,
                   "print the first training step, traced: activations, loss, gradients, update")
+        ->group(output_group);
+    fit->add_flag("--anomaly", o.anomaly,
+                  "check every value and gradient of the training for NaN and inf, and stop at the first with "
+                  "the op that made it (slower; for debugging a fit whose loss becomes nan)")
         ->group(output_group);
 
     const std::string params_group = "Estimator parameters (scikit-learn's names, '_' written '-')";
@@ -218,6 +223,8 @@ void run_fit(const FitOptions& given) {
         std::cout << "random_state not given: this fit uses random_state=" << *params.random_state << '\n';
     }
     const std::string dtype = o.dtype == "auto" ? natural_dtype(o.source.data_path) : o.dtype;
+    std::optional<DetectAnomaly> anomaly;  // every tape of the fit (and of --explain's trace) checks
+    if (o.anomaly) anomaly.emplace();
     if (dtype == "float32") fit_with<float>(o, params);
     else fit_with<double>(o, params);
 }

@@ -128,9 +128,9 @@ void write_outputs(const FitOptions& o, const ModelFile& model) {
         files.emplace_back(o.loss_curve, loss_curve_text(model.params.solver == "lbfgs" ? model.lbfgs_losses : model.loss_curve));
     std::vector<std::string> written;
     try {
-        for (const auto& [path, content] : files) {
-            io::write_file_atomically(path, [&](std::ostream& out) { out << content; });
-            written.push_back(path);
+        for (const auto& file : files) {  // (clang: C++17 lambdas cannot capture structured bindings)
+            io::write_file_atomically(file.first, [&](std::ostream& out) { out << file.second; });
+            written.push_back(file.first);
         }
     } catch (...) {
         for (const auto& path : written) std::remove(path.c_str());

@@ -61,8 +61,7 @@ template <class T>
 ValidationScore<T> MLPClassifier<T>::accuracy_of_outputs() const {
     // sklearn's accuracy_score(y_val, predict(X_val)): labels for single-label targets, whole
     // rows of the indicator for multilabel ones.
-    return [this](const Array<T>& X_val, const Array<T>& Y_val) {
-        const Array<T> P = this->network().predict(X_val);
+    return [this](const Array<T>& P, const Array<T>& Y_val) {
         const std::size_t n = P.shape()[0], k = P.shape()[1];
         const bool softmax = this->network().output_activation() == OutputActivation::softmax;
         std::size_t correct = 0;
@@ -99,119 +98,127 @@ void MLPClassifier<T>::train_then_adopt(Train&& train, Labels classes, bool mult
 
 template <class T>
 MLPClassifier<T>& MLPClassifier<T>::fit(const Array<T>& X, const Labels& y) {
-    validate(this->params_, this->name_);
-    check_X(X, this->name_);
-    check_consistent_length(X.shape()[0], y.size(), this->name_);
-    const bool first_pass = !this->is_fitted() || !this->params_.warm_start;
-    Labels classes = unique_labels(y);
-    if (first_pass) {
-        check_two_classes(classes, this->name_);
-    } else {
-        if (multilabel_)
-            throw Error(this->name_ + ": warm_start: fitted on a multilabel indicator matrix, now given labels");
-        if (classes != classes_value_)
-            throw Error("warm_start can only be used where `y` has the same classes as in the previous call to fit. "
-                        "Previously got " + labels_str(classes_value_) + ", `y` has " + labels_str(classes));
-    }
-    const std::vector<std::size_t> codes = encode_labels(y, classes, this->name_ + ".fit");
-    const Array<T> Y = binarize<T>(codes, classes.size());
-    const bool binary = classes.size() == 2;
-    // sklearn stratifies the validation split only for ONE output column: binary problems
-    train_then_adopt(
-        [&] {
-            this->fit_network(X, Y, binary ? OutputActivation::logistic : OutputActivation::softmax, first_pass,
-                              false, binary ? &codes : nullptr, accuracy_of_outputs());
-        },
-        std::move(classes), false);
+    this->on_every_rank([&] {
+        validate(this->params_, this->name_);
+        check_X(X, this->name_);
+        check_consistent_length(X.shape()[0], y.size(), this->name_);
+        const bool first_pass = !this->is_fitted() || !this->params_.warm_start;
+        Labels classes = unique_labels(y);
+        if (first_pass) {
+            check_two_classes(classes, this->name_);
+        } else {
+            if (multilabel_)
+                throw Error(this->name_ + ": warm_start: fitted on a multilabel indicator matrix, now given labels");
+            if (classes != classes_value_)
+                throw Error("warm_start can only be used where `y` has the same classes as in the previous call to fit. "
+                            "Previously got " + labels_str(classes_value_) + ", `y` has " + labels_str(classes));
+        }
+        const std::vector<std::size_t> codes = encode_labels(y, classes, this->name_ + ".fit");
+        const Array<T> Y = binarize<T>(codes, classes.size());
+        const bool binary = classes.size() == 2;
+        // sklearn stratifies the validation split only for ONE output column: binary problems
+        train_then_adopt(
+            [&] {
+                this->fit_network(X, Y, binary ? OutputActivation::logistic : OutputActivation::softmax, first_pass,
+                                  false, binary ? &codes : nullptr, accuracy_of_outputs());
+            },
+            std::move(classes), false);
+    });
     return *this;
 }
 
 template <class T>
 MLPClassifier<T>& MLPClassifier<T>::fit(const Array<T>& X, const Array<T>& Y) {
-    validate(this->params_, this->name_);
-    check_X(X, this->name_);
-    check_indicator(Y, X.shape()[0], this->name_);
-    const bool first_pass = !this->is_fitted() || !this->params_.warm_start;
-    Labels classes = label_range(Y.shape()[1]);
-    if (!first_pass) {
-        if (!multilabel_)
-            throw Error(this->name_ + ": warm_start: fitted on labels, now given a multilabel indicator matrix");
-        if (classes != classes_value_)
-            throw Error("warm_start can only be used where `y` has the same classes as in the previous call to fit. "
-                        "Previously got " + labels_str(classes_value_) + ", `y` has " + labels_str(classes));
-    }
-    train_then_adopt(
-        [&] { this->fit_network(X, Y, OutputActivation::logistic, first_pass, false, nullptr, accuracy_of_outputs()); },
-        std::move(classes), true);
+    this->on_every_rank([&] {
+        validate(this->params_, this->name_);
+        check_X(X, this->name_);
+        check_indicator(Y, X.shape()[0], this->name_);
+        const bool first_pass = !this->is_fitted() || !this->params_.warm_start;
+        Labels classes = label_range(Y.shape()[1]);
+        if (!first_pass) {
+            if (!multilabel_)
+                throw Error(this->name_ + ": warm_start: fitted on labels, now given a multilabel indicator matrix");
+            if (classes != classes_value_)
+                throw Error("warm_start can only be used where `y` has the same classes as in the previous call to fit. "
+                            "Previously got " + labels_str(classes_value_) + ", `y` has " + labels_str(classes));
+        }
+        train_then_adopt(
+            [&] { this->fit_network(X, Y, OutputActivation::logistic, first_pass, false, nullptr, accuracy_of_outputs()); },
+            std::move(classes), true);
+    });
     return *this;
 }
 
 template <class T>
 MLPClassifier<T>& MLPClassifier<T>::partial_fit(const Array<T>& X, const Labels& y,
                                                 const std::optional<Labels>& classes) {
-    if (this->params_.solver == "lbfgs")
-        throw Error("partial_fit is only available for stochastic optimizers. lbfgs is not stochastic.");
-    validate(this->params_, this->name_);
-    check_X(X, this->name_);
-    check_consistent_length(X.shape()[0], y.size(), this->name_);
-    const bool defined = this->is_fitted();
-    if (defined && multilabel_)
-        throw Error(this->name_ + ".partial_fit: fitted on a multilabel indicator matrix, now given labels");
-    // sklearn's _check_partial_fit_first_call
-    Labels all_classes = defined ? classes_value_ : Labels{};
-    if (!classes && !defined) throw Error("classes must be passed on the first call to partial_fit.");
-    if (classes) {
-        Labels given = unique_labels(*classes);
-        if (defined && given != classes_value_)
-            throw Error("`classes=" + labels_str(*classes) + "` is not the same as on last call to partial_fit, was: " +
-                        labels_str(classes_value_));
-        if (!defined) {
-            check_two_classes(given, this->name_);
-            all_classes = std::move(given);
+    this->on_every_rank([&] {
+        if (this->params_.solver == "lbfgs")
+            throw Error("partial_fit is only available for stochastic optimizers. lbfgs is not stochastic.");
+        validate(this->params_, this->name_);
+        check_X(X, this->name_);
+        check_consistent_length(X.shape()[0], y.size(), this->name_);
+        const bool defined = this->is_fitted();
+        if (defined && multilabel_)
+            throw Error(this->name_ + ".partial_fit: fitted on a multilabel indicator matrix, now given labels");
+        // sklearn's _check_partial_fit_first_call
+        Labels all_classes = defined ? classes_value_ : Labels{};
+        if (!classes && !defined) throw Error("classes must be passed on the first call to partial_fit.");
+        if (classes) {
+            Labels given = unique_labels(*classes);
+            if (defined && given != classes_value_)
+                throw Error("`classes=" + labels_str(*classes) + "` is not the same as on last call to partial_fit, was: " +
+                            labels_str(classes_value_));
+            if (!defined) {
+                check_two_classes(given, this->name_);
+                all_classes = std::move(given);
+            }
         }
-    }
-    // sklearn's _validate_input for an incremental fit
-    const Labels seen = unique_labels(y);
-    if (this->params_.warm_start) {
-        if (seen != all_classes)
-            throw Error("warm_start can only be used where `y` has the same classes as in the previous call to fit. "
-                        "Previously got " + labels_str(all_classes) + ", `y` has " + labels_str(seen));
-    }
-    std::vector<std::size_t> codes;
-    try {
-        codes = encode_labels(y, all_classes, this->name_ + ".partial_fit");
-    } catch (const Error& unseen) {
-        throw Error("`y` has classes not in `self.classes_`. `self.classes_` has " + labels_str(all_classes) +
-                    ". 'y' has " + labels_str(seen) + ". (" + unseen.what() + ")");
-    }
-    const Array<T> Y = binarize<T>(codes, all_classes.size());
-    const bool binary = all_classes.size() == 2;
-    train_then_adopt(
-        [&] {
-            this->fit_network(X, Y, binary ? OutputActivation::logistic : OutputActivation::softmax, !defined, true,
-                              nullptr, accuracy_of_outputs());
-        },
-        std::move(all_classes), false);
+        // sklearn's _validate_input for an incremental fit
+        const Labels seen = unique_labels(y);
+        if (this->params_.warm_start) {
+            if (seen != all_classes)
+                throw Error("warm_start can only be used where `y` has the same classes as in the previous call to fit. "
+                            "Previously got " + labels_str(all_classes) + ", `y` has " + labels_str(seen));
+        }
+        std::vector<std::size_t> codes;
+        try {
+            codes = encode_labels(y, all_classes, this->name_ + ".partial_fit");
+        } catch (const Error& unseen) {
+            throw Error("`y` has classes not in `self.classes_`. `self.classes_` has " + labels_str(all_classes) +
+                        ". 'y' has " + labels_str(seen) + ". (" + unseen.what() + ")");
+        }
+        const Array<T> Y = binarize<T>(codes, all_classes.size());
+        const bool binary = all_classes.size() == 2;
+        train_then_adopt(
+            [&] {
+                this->fit_network(X, Y, binary ? OutputActivation::logistic : OutputActivation::softmax, !defined, true,
+                                  nullptr, accuracy_of_outputs());
+            },
+            std::move(all_classes), false);
+    });
     return *this;
 }
 
 template <class T>
 MLPClassifier<T>& MLPClassifier<T>::partial_fit(const Array<T>& X, const Array<T>& Y) {
-    if (this->params_.solver == "lbfgs")
-        throw Error("partial_fit is only available for stochastic optimizers. lbfgs is not stochastic.");
-    validate(this->params_, this->name_);
-    check_X(X, this->name_);
-    check_indicator(Y, X.shape()[0], this->name_);
-    const bool defined = this->is_fitted();
-    Labels classes = label_range(Y.shape()[1]);
-    if (defined && !multilabel_)
-        throw Error(this->name_ + ".partial_fit: fitted on labels, now given a multilabel indicator matrix");
-    if (defined && classes != classes_value_)
-        throw Error(this->name_ + ".partial_fit: Y has " + std::to_string(Y.shape()[1]) +
-                    " labels but the fitted classifier has " + std::to_string(classes_value_.size()));
-    train_then_adopt(
-        [&] { this->fit_network(X, Y, OutputActivation::logistic, !defined, true, nullptr, accuracy_of_outputs()); },
-        std::move(classes), true);
+    this->on_every_rank([&] {
+        if (this->params_.solver == "lbfgs")
+            throw Error("partial_fit is only available for stochastic optimizers. lbfgs is not stochastic.");
+        validate(this->params_, this->name_);
+        check_X(X, this->name_);
+        check_indicator(Y, X.shape()[0], this->name_);
+        const bool defined = this->is_fitted();
+        Labels classes = label_range(Y.shape()[1]);
+        if (defined && !multilabel_)
+            throw Error(this->name_ + ".partial_fit: fitted on labels, now given a multilabel indicator matrix");
+        if (defined && classes != classes_value_)
+            throw Error(this->name_ + ".partial_fit: Y has " + std::to_string(Y.shape()[1]) +
+                        " labels but the fitted classifier has " + std::to_string(classes_value_.size()));
+        train_then_adopt(
+            [&] { this->fit_network(X, Y, OutputActivation::logistic, !defined, true, nullptr, accuracy_of_outputs()); },
+            std::move(classes), true);
+    });
     return *this;
 }
 

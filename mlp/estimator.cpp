@@ -1,5 +1,7 @@
 #include "estimator.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -134,6 +136,8 @@ template <class T>
 void MLPEstimator<T>::fit_network(const Array<T>& X, const Array<T>& Y, OutputActivation output, bool first_pass,
                                   bool incremental, const std::vector<std::size_t>* strata,
                                   const ValidationScore<T>& score) {
+    const bool distributed = comm_ && comm_->size() > 1;
+    if (distributed) start_on_every_rank(X, Y);
     const std::size_t n_samples = X.shape()[0], n_features = X.shape()[1], n_outputs = Y.shape()[1];
     std::vector<std::size_t> layer_units{n_features};
     layer_units.insert(layer_units.end(), params_.hidden_layer_sizes.begin(), params_.hidden_layer_sizes.end());
@@ -186,14 +190,16 @@ void MLPEstimator<T>::fit_network(const Array<T>& X, const Array<T>& Y, OutputAc
     }
 
     const std::size_t n_iter_before = state_.n_iter;
+    std::unique_ptr<DataParallel<T>> parallel;
+    if (distributed) parallel = std::make_unique<DataParallel<T>>(comm_, *network_);
     try {
         if (stochastic) {
             if (!incremental || !optimizer_)
                 optimizer_ = std::make_unique<StochasticOptimizer<T>>(params_, network_->parameters());
             fit_stochastic(*network_, *optimizer_, state_, params_, X, Y, strata, rng_, incremental, score,
-                           epoch_callback_);
+                           epoch_callback_, parallel.get());
         } else {
-            fit_lbfgs(*network_, state_, params_, X, Y, epoch_callback_);
+            fit_lbfgs(*network_, state_, params_, X, Y, epoch_callback_, parallel.get());
         }
     } catch (const DivergenceError& divergence) {
         optimizer_.reset();  // its velocities / moments went non-finite with the weights
@@ -207,6 +213,43 @@ void MLPEstimator<T>::fit_network(const Array<T>& X, const Array<T>& Y, OutputAc
         throw DivergenceError(name_ + ": " + divergence.cause(),
                               nothing_finished ? "no epoch finished, so the estimator is not fitted" : divergence.outcome(),
                               divergence.epoch(), divergence.batch());
+    }
+}
+
+// ---- data-parallel ------------------------------------------------------------------------------
+
+template <class T>
+void MLPEstimator<T>::on_every_rank(const std::function<void()>& fit_body) {
+    if (!comm_ || comm_->size() == 1) {
+        fit_body();
+        return;
+    }
+    training_started_ = false;
+    try {
+        fit_body();
+    } catch (...) {
+        // Failed before fit_network's agreement: the other ranks wait there for this one.
+        if (!training_started_) comm_->agree(std::current_exception());  // throws on every rank
+        throw;
+    }
+}
+
+template <class T>
+void MLPEstimator<T>::start_on_every_rank(const Array<T>& X, const Array<T>& Y) {
+    training_started_ = true;
+    comm_->agree(nullptr);  // returns once every rank got here; throws if one failed on the way
+    const std::string mine = std::to_string(data_fingerprint(X, Y));
+    std::string root = mine;
+    comm_->broadcast(root, 0);
+    comm_->collectively([&] {
+        if (mine != root)
+            throw Error(fmt::format("{}: the training data on rank {} (X {}, targets {}) differ from rank 0's: every "
+                                    "rank must fit the same data",
+                                    name_, comm_->rank(), shape_str(X.shape()), shape_str(Y.shape())));
+    });
+    if (!params_.random_state && !rng_shared_) {
+        rng_ = nn::Random(comm_->broadcast_from_root(std::random_device{}()));
+        rng_shared_ = true;
     }
 }
 

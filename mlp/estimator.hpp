@@ -12,6 +12,7 @@
 /// partial_fit); else it is not fitted. The optimizer state is dropped.
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include <tapegrad/nn/random.hpp>
+#include <tapegrad/optim/communicator.hpp>
 
 #include "labels.hpp"
 #include "network.hpp"
@@ -93,6 +95,16 @@ public:
     /// the state (sklearn's pickle keeps them, so there the two differ).
     void restore(const FittedState<T>& state);
 
+    /// Data-parallel training (docs/distributed.md). With a communicator of more than one rank,
+    /// fit and partial_fit are collective: every rank calls them with the same data and
+    /// parameters (checked: a fingerprint of X and the targets), each computes its share of every
+    /// batch, and every rank ends with the same weights and fitted attributes, those of the
+    /// one-process fit up to the order of summation. Without random_state, rank 0's seed is used
+    /// on every rank. An error on one rank, before or during the training, is thrown on every
+    /// rank (optim::RankError on the others). nullptr (the default) or one rank: the plain fit.
+    void set_communicator(std::shared_ptr<optim::Communicator> comm) { comm_ = std::move(comm); }
+    const std::shared_ptr<optim::Communicator>& communicator() const { return comm_; }
+
     /// Called after each epoch of sgd / adam with (n_iter_, loss_) and after each iteration of
     /// lbfgs with (iteration, loss); empty to remove. See EpochCallback (train_loop.hpp).
     void set_epoch_callback(EpochCallback callback) { epoch_callback_ = std::move(callback); }
@@ -145,6 +157,9 @@ protected:
     /// state changes. strata: class codes for the early-stopping split, or nullptr.
     void fit_network(const Array<T>& X, const Array<T>& Y, OutputActivation output, bool first_pass,
                      bool incremental, const std::vector<std::size_t>* strata, const ValidationScore<T>& score);
+    /// Runs a public fit method's body; data-parallel, an error it throws before the training
+    /// starts in fit_network is agreed with the other ranks (every rank throws).
+    void on_every_rank(const std::function<void()>& fit_body);
     /// The classifier's checks of state.classes / multilabel / out_activation / n_outputs, and
     /// its taking them over (restore); fitted_state's filling them in.
     virtual void check_restored_targets(const FittedState<T>& state) const = 0;
@@ -167,6 +182,11 @@ private:
     std::size_t n_features_in_value_ = 0;
     std::optional<std::pair<std::vector<Array<T>>, std::vector<Array<T>>>> initial_weights_;
     EpochCallback epoch_callback_;
+    std::shared_ptr<optim::Communicator> comm_;
+    bool training_started_ = false;  ///< data-parallel: fit_network's agreement was reached
+    bool rng_shared_ = false;        ///< data-parallel: rng_ was seeded from rank 0's seed
+    /// Data-parallel: every rank got to the training, with the same data; one seed for all.
+    void start_on_every_rank(const Array<T>& X, const Array<T>& Y);
 };
 
 extern template class MLPEstimator<float>;

@@ -18,16 +18,16 @@ Array<T> MLPRegressor<T>::targets(const Array<T>& X, const Array<T>& y) const {
 
 template <class T>
 MLPRegressor<T>& MLPRegressor<T>::fit_impl(const Array<T>& X, const Array<T>& y, bool incremental) {
-    if (incremental && this->params_.solver == "lbfgs")
-        throw Error("partial_fit is only available for stochastic optimizers. lbfgs is not stochastic.");
-    validate(this->params_, this->name_);
-    check_X(X, this->name_);
-    const Array<T> Y = targets(X, y);
-    const bool first_pass = !this->is_fitted() || (!this->params_.warm_start && !incremental);
-    ValidationScore<T> r2 = [this](const Array<T>& X_val, const Array<T>& Y_val) {
-        return r2_score(Y_val, this->network().predict(X_val));
-    };
-    this->fit_network(X, Y, OutputActivation::identity, first_pass, incremental, nullptr, r2);
+    this->on_every_rank([&] {
+        if (incremental && this->params_.solver == "lbfgs")
+            throw Error("partial_fit is only available for stochastic optimizers. lbfgs is not stochastic.");
+        validate(this->params_, this->name_);
+        check_X(X, this->name_);
+        const Array<T> Y = targets(X, y);
+        const bool first_pass = !this->is_fitted() || (!this->params_.warm_start && !incremental);
+        ValidationScore<T> r2 = [](const Array<T>& P_val, const Array<T>& Y_val) { return r2_score(Y_val, P_val); };
+        this->fit_network(X, Y, OutputActivation::identity, first_pass, incremental, nullptr, r2);
+    });
     return *this;
 }
 

@@ -100,9 +100,9 @@ Array<T> take_rows(const Array<T>& source, const std::vector<std::size_t>& rows)
 template <class T>
 void update_no_improvement_count(Network<T>& network, TrainingState<T>& state, const MLPParams& params,
                                  bool early_stopping, const Array<T>& X_val, const Array<T>& Y_val,
-                                 const ValidationScore<T>& score) {
+                                 const ValidationScore<T>& score, DataParallel<T>* parallel) {
     if (early_stopping) {
-        const double last = score(X_val, Y_val);
+        const double last = score(parallel ? parallel->predict(X_val) : network.predict(X_val), Y_val);
         state.validation_scores.push_back(last);
         if (params.verbose) std::cout << fmt::format("Validation score: {:f}", last) << std::endl;
         if (last < state.best_validation_score + params.tol) ++state.no_improvement_count;
@@ -151,7 +151,7 @@ template <class T>
 void fit_stochastic(Network<T>& network, StochasticOptimizer<T>& optimizer, TrainingState<T>& state,
                     const MLPParams& params, const Array<T>& X_all, const Array<T>& Y_all,
                     const std::vector<std::size_t>* strata, nn::Random& rng, bool incremental,
-                    const ValidationScore<T>& score, const EpochCallback& on_epoch) {
+                    const ValidationScore<T>& score, const EpochCallback& on_epoch, DataParallel<T>* parallel) {
     const bool early_stopping = params.early_stopping && !incremental;  // never in partial_fit
     Array<T> X_train, Y_train, X_val, Y_val;
     if (early_stopping) {
@@ -198,8 +198,9 @@ void fit_stochastic(Network<T>& network, StochasticOptimizer<T>& optimizer, Trai
         for (std::size_t start = 0; start < n_samples; start += batch_size) {
             const std::size_t count = std::min(batch_size, n_samples - start);
             // without shuffle sample_idx stays 0..n-1: the batch is X[start:start + count]
-            const T batch_loss =
-                network.loss_and_gradients(X, Y, sample_idx.data() + start, count, params.alpha);
+            const std::size_t* rows = sample_idx.data() + start;
+            const T batch_loss = parallel ? parallel->loss_and_gradients(X, Y, rows, count, params.alpha)
+                                          : network.loss_and_gradients(X, Y, rows, count, params.alpha);
             if (!std::isfinite(batch_loss)) diverge(start / batch_size + 1, "loss is " + non_finite_str(batch_loss));
             accumulated_loss += static_cast<double>(batch_loss * static_cast<T>(count));
             optimizer.step();
@@ -214,7 +215,7 @@ void fit_stochastic(Network<T>& network, StochasticOptimizer<T>& optimizer, Trai
         state.loss_curve.push_back(static_cast<T>(state.loss));
         if (params.verbose) std::cout << fmt::format("Iteration {}, loss = {:.8f}", state.n_iter, state.loss) << std::endl;
 
-        update_no_improvement_count(network, state, params, early_stopping, X_val, Y_val, score);
+        update_no_improvement_count(network, state, params, early_stopping, X_val, Y_val, score, parallel);
         optimizer.iteration_ends(state.t);
         if (on_epoch) on_epoch(state.n_iter, state.loss);
 
@@ -250,7 +251,7 @@ void fit_stochastic(Network<T>& network, StochasticOptimizer<T>& optimizer, Trai
 
 template <class T>
 void fit_lbfgs(Network<T>& network, TrainingState<T>& state, const MLPParams& params, const Array<T>& X,
-               const Array<T>& Y, const EpochCallback& on_iteration) {
+               const Array<T>& Y, const EpochCallback& on_iteration, DataParallel<T>* parallel) {
     optim::LBFGSOptions options;
     options.max_iter = params.max_iter;
     options.max_fun = params.max_fun;
@@ -258,7 +259,8 @@ void fit_lbfgs(Network<T>& network, TrainingState<T>& state, const MLPParams& pa
     optim::LBFGS<T> lbfgs(network.parameters(), options);
     bool at_start = true;  // only the starting point's loss can diverge; trial steps back off
     const auto objective = [&]() {
-        const T loss = network.loss_and_gradients(X, Y, params.alpha);
+        const T loss = parallel ? parallel->loss_and_gradients(X, Y, nullptr, X.shape()[0], params.alpha)
+                                : network.loss_and_gradients(X, Y, params.alpha);
         if (at_start && !std::isfinite(loss)) {
             state.stop_reason = StopReason::diverged;  // LBFGS puts the starting weights back
             throw DivergenceError("training diverged at iteration 0 (the starting point): loss is " +
@@ -302,9 +304,10 @@ void fit_lbfgs(Network<T>& network, TrainingState<T>& state, const MLPParams& pa
     template class StochasticOptimizer<T>;                                                                      \
     template void fit_stochastic<T>(Network<T>&, StochasticOptimizer<T>&, TrainingState<T>&, const MLPParams&, \
                                     const Array<T>&, const Array<T>&, const std::vector<std::size_t>*,          \
-                                    nn::Random&, bool, const ValidationScore<T>&, const EpochCallback&);       \
+                                    nn::Random&, bool, const ValidationScore<T>&, const EpochCallback&,        \
+                                    DataParallel<T>*);                                                         \
     template void fit_lbfgs<T>(Network<T>&, TrainingState<T>&, const MLPParams&, const Array<T>&, const Array<T>&, \
-                               const EpochCallback&);
+                               const EpochCallback&, DataParallel<T>*);
 TAPEGRAD_INSTANTIATE(float)
 TAPEGRAD_INSTANTIATE(double)
 #undef TAPEGRAD_INSTANTIATE

@@ -22,6 +22,9 @@
 ///   early stopping: the best weights are restored at the end.
 /// L-BFGS: optim::LBFGS over all rows (maxiter = max_iter, maxfun = max_fun, gtol = tol).
 ///
+/// Data-parallel (`parallel` given, see data_parallel.hpp): the same loop on every rank, each
+/// batch's loss and gradients (and the validation outputs) computed by the ranks together.
+///
 /// Divergence (not in sklearn, which trains on with NaN): a batch loss that is not finite, or
 /// weights that are not finite at an epoch's end, stop the training with a DivergenceError.
 /// The network then holds the weights of the end of the last finite epoch (at first: the weights
@@ -43,6 +46,7 @@
 #include <tapegrad/optim/adam.hpp>
 #include <tapegrad/optim/sgd.hpp>
 
+#include "data_parallel.hpp"
 #include "network.hpp"
 #include "params.hpp"
 
@@ -130,10 +134,11 @@ private:
     std::unique_ptr<optim::Adam<T>> adam_;
 };
 
-/// The validation score of the current weights: accuracy (classifier) or R^2 (regressor), of
-/// X_val against the targets Y_val in the network's (binarized) form.
+/// The validation score of the current weights: accuracy (classifier) or R^2 (regressor) of the
+/// network's outputs P_val for X_val (n_val, n_outputs) against the targets Y_val in the
+/// network's (binarized) form. The loop computes P_val (on every rank, when data-parallel).
 template <class T>
-using ValidationScore = std::function<double(const Array<T>& X_val, const Array<T>& Y_val)>;
+using ValidationScore = std::function<double(const Array<T>& P_val, const Array<T>& Y_val)>;
 
 /// One call of sklearn's `_fit_stochastic`. X (n, n_features), Y (n, n_outputs) the network's
 /// targets; strata: class codes to stratify the validation split by, or nullptr.
@@ -141,14 +146,15 @@ template <class T>
 void fit_stochastic(Network<T>& network, StochasticOptimizer<T>& optimizer, TrainingState<T>& state,
                     const MLPParams& params, const Array<T>& X, const Array<T>& Y,
                     const std::vector<std::size_t>* strata, nn::Random& rng, bool incremental,
-                    const ValidationScore<T>& score, const EpochCallback& on_epoch = {});
+                    const ValidationScore<T>& score, const EpochCallback& on_epoch = {},
+                    DataParallel<T>* parallel = nullptr);
 
 /// sklearn's `_fit_lbfgs`: n_iter_ = iterations run, loss_ = the final loss; the loss after each
 /// iteration goes to state.lbfgs_losses; a ConvergenceWarning unless converged. A non-finite
 /// loss at the starting point is a DivergenceError (epoch 0), the weights left as they were.
 template <class T>
 void fit_lbfgs(Network<T>& network, TrainingState<T>& state, const MLPParams& params, const Array<T>& X,
-               const Array<T>& Y, const EpochCallback& on_iteration = {});
+               const Array<T>& Y, const EpochCallback& on_iteration = {}, DataParallel<T>* parallel = nullptr);
 
 /// Records a warning in state.warnings and prints it to stderr as Python does:
 /// "<category>: <message>".

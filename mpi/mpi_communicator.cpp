@@ -74,7 +74,7 @@ void MpiCommunicator::barrier() { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrie
 void MpiCommunicator::abort(const std::string& message, int exit_code) {
     // C stdio, not std::cerr: a program may have silenced std::cerr on ranks other than 0.
     std::cout.flush();
-    std::fprintf(stderr, "%s\n", message.c_str());
+    if (!message.empty()) std::fprintf(stderr, "%s\n", message.c_str());
     std::fflush(stderr);
     MPI_Abort(MPI_COMM_WORLD, exit_code);
     std::exit(exit_code);  // MPI_Abort does not return; this is for the compiler

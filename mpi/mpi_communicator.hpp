@@ -35,7 +35,7 @@ public:
     int allreduce_min(int value) override;
     void broadcast(std::string& bytes, int root) override;
     void barrier() override;
-    /// Prints "<message>" to stderr (C stdio, whatever std::cerr's buffer is), then
+    /// Prints "<message>" (unless empty) to stderr (C stdio, whatever std::cerr's buffer is), then
     /// MPI_Abort(MPI_COMM_WORLD, exit_code): mpirun ends every rank.
     [[noreturn]] void abort(const std::string& message, int exit_code) override;
 

@@ -17,6 +17,7 @@ void Communicator::agree(const std::exception_ptr& error) {
     // Ranks that succeeded offer n_ranks; the minimum is then the lowest failing rank, if any.
     const int failed_rank = allreduce_min(error ? rank() : n_ranks);
     if (failed_rank == n_ranks) return;
+    stopped_together_ = true;
     std::string message = rank() == failed_rank ? message_of(error) : std::string();
     broadcast(message, failed_rank);
     if (error) std::rethrow_exception(error);

@@ -84,6 +84,13 @@ public:
     }
     /// Rank 0's `value` on every rank.
     unsigned broadcast_from_root(unsigned value);
+    /// True once agree() has thrown on this rank: every rank then stopped with the same failure
+    /// and may end normally. An error with this still false may be this rank's alone (the
+    /// others waiting in a collective): end the run with abort() then.
+    bool stopped_together() const { return stopped_together_; }
+
+private:
+    bool stopped_together_ = false;
 };
 
 /// One rank: allreduce and broadcast leave the data as it is, agree() rethrows this rank's own

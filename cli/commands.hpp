@@ -3,12 +3,14 @@
 /// export_weights.cpp). Each registers its flags on a CLI11 subcommand and runs from the parsed
 /// values; every failure is an exception whose message is one line (main.cpp prints it).
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <CLI/App.hpp>
 
 #include <tapegrad/mlp/params.hpp>
+#include <tapegrad/optim/communicator.hpp>
 
 #include "dataset.hpp"
 
@@ -24,6 +26,9 @@ struct FitOptions {
     std::string loss_curve;               ///< text file, one loss a line
     bool explain = false;                 ///< print the trace of the first training step
     bool anomaly = false;                 ///< anomaly mode: stop at the first NaN or inf (autograd/anomaly.hpp)
+    /// The ranks of `mpirun -np N tapegrad fit` (docs/distributed.md); nullptr: one process. Every
+    /// rank runs the fit; only rank 0 prints and writes files.
+    std::shared_ptr<optim::Communicator> comm;
 };
 CLI::App* add_fit_command(CLI::App& app, FitOptions& options);
 void run_fit(const FitOptions& options);

@@ -149,7 +149,8 @@ void print_summary(const ModelFile& m) {
 template <class Estimator, class Targets, class T>
 void fit_estimator(Estimator& estimator, const Array<T>& X, const Targets& targets, const mlp::MLPParams& params) {
     ProgressLine progress(params);
-    estimator.set_epoch_callback(progress.callback());
+    const bool root = !estimator.communicator() || estimator.communicator()->rank() == 0;
+    if (root) estimator.set_epoch_callback(progress.callback());  // under mpirun rank 0 shows it
     try {
         estimator.fit(X, targets);
     } catch (...) {
@@ -161,40 +162,58 @@ void fit_estimator(Estimator& estimator, const Array<T>& X, const Targets& targe
     estimator.set_epoch_callback({});
 }
 
+/// Under mpirun (o.comm of several ranks): runs `work` on every rank, and if it throws on any,
+/// every rank throws (the others an optim::RankError naming it), so that none waits for it.
+/// Otherwise just runs it.
+template <class Work>
+void on_every_rank(const FitOptions& o, Work&& work) {
+    if (o.comm && o.comm->size() > 1) o.comm->collectively(std::forward<Work>(work));
+    else work();
+}
+
+/// Rank 0 (or the only process): the one that prints and writes files.
+bool is_root(const FitOptions& o) { return !o.comm || o.comm->rank() == 0; }
+
 template <class T>
 void fit_with(const FitOptions& o, const mlp::MLPParams& params) {
-    TrainingData<T> data = load_training_data<T>(o.source);
-    if (!o.save.empty()) {  // what the model file cannot store fails now, not after the training
-        if (!data.labels.is_integer()) check_storable(data.labels.strings(), o.source.data_path + ": label");
-        check_storable(data.feature_names, o.source.data_path + ": column name");
-        check_storable(data.target_names, o.source.data_path + ": column name");
-    }
+    TrainingData<T> data;
     std::optional<InitialWeights<T>> initial;
-    if (!o.init_weights.empty()) {
-        initial.emplace();
-        load_initial_weights<T>(o.init_weights, initial->coefs, initial->intercepts);
-    }
+    on_every_rank(o, [&] {  // a file that one rank cannot read stops every rank
+        data = load_training_data<T>(o.source);
+        if (!o.save.empty()) {  // what the model file cannot store fails now, not after the training
+            if (!data.labels.is_integer()) check_storable(data.labels.strings(), o.source.data_path + ": label");
+            check_storable(data.feature_names, o.source.data_path + ": column name");
+            check_storable(data.target_names, o.source.data_path + ": column name");
+        }
+        if (!o.init_weights.empty()) {
+            initial.emplace();
+            load_initial_weights<T>(o.init_weights, initial->coefs, initial->intercepts);
+        }
+    });
 
     ModelFile model;
     if (o.task == "regression") {
-        if (o.explain) print_trace(std::cout, trace_first_step(params, data.X, data.Y, TargetKind::regression, initial));
+        if (o.explain && is_root(o)) print_trace(std::cout, trace_first_step(params, data.X, data.Y, TargetKind::regression, initial));
         mlp::MLPRegressor<T> estimator(params);
+        estimator.set_communicator(o.comm);
         if (initial) estimator.set_initial_weights(initial->coefs, initial->intercepts);
         fit_estimator(estimator, data.X, data.Y, params);
         model = describe(estimator, data.feature_names, data.target_names);
         print_summary(model);
     } else {
-        if (o.explain) {
+        if (o.explain && is_root(o)) {
             print_trace(std::cout, data.multilabel ? trace_first_step(params, data.X, data.Y, TargetKind::multilabel, initial)
                                                    : trace_first_step(params, data.X, data.labels, initial));
         }
         mlp::MLPClassifier<T> estimator(params);
+        estimator.set_communicator(o.comm);
         if (initial) estimator.set_initial_weights(initial->coefs, initial->intercepts);
         if (data.multilabel) fit_estimator(estimator, data.X, data.Y, params);
         else fit_estimator(estimator, data.X, data.labels, params);
         model = describe(estimator, data.feature_names, data.target_names);
         print_summary(model);
     }
+    if (!is_root(o)) return;  // the same model on every rank: rank 0 writes it
     write_outputs(o, model);
     if (!o.save.empty()) std::cout << "model written to " << o.save << '\n';
     if (!o.loss_curve.empty()) std::cout << "loss curve written to " << o.loss_curve << '\n';
@@ -204,25 +223,31 @@ void fit_with(const FitOptions& o, const mlp::MLPParams& params) {
 
 void run_fit(const FitOptions& given) {
     FitOptions o = given;
-    o.source.task = o.task == "regression" ? Task::regression : Task::classification;
-    if (o.source.target_path.empty() == o.source.label_columns.empty())
-        throw UsageError("give the targets either with --target FILE or with --label-column NAME, not both or neither");
-    if (o.task != "classification" && o.task != "regression")
-        throw UsageError("--task: '" + o.task + "' is not classification or regression");
-    if (o.dtype != "auto" && o.dtype != "float32" && o.dtype != "float64")
-        throw UsageError("--dtype: '" + o.dtype + "' is not auto, float32 or float64");
-    mlp::validate(o.params, o.task == "regression" ? "MLPRegressor" : "MLPClassifier");
-    if (!o.save.empty()) check_output_path(o.save, "save");
-    if (!o.loss_curve.empty()) check_output_path(o.loss_curve, "loss-curve");
-    if (!o.save.empty() && o.save == o.loss_curve) throw UsageError("--save and --loss-curve name the same file");
+    std::string dtype;
+    on_every_rank(o, [&] {
+        o.source.task = o.task == "regression" ? Task::regression : Task::classification;
+        if (o.source.target_path.empty() == o.source.label_columns.empty())
+            throw UsageError("give the targets either with --target FILE or with --label-column NAME, not both or neither");
+        if (o.task != "classification" && o.task != "regression")
+            throw UsageError("--task: '" + o.task + "' is not classification or regression");
+        if (o.dtype != "auto" && o.dtype != "float32" && o.dtype != "float64")
+            throw UsageError("--dtype: '" + o.dtype + "' is not auto, float32 or float64");
+        mlp::validate(o.params, o.task == "regression" ? "MLPRegressor" : "MLPClassifier");
+        if (is_root(o)) {  // only rank 0 writes
+            if (!o.save.empty()) check_output_path(o.save, "save");
+            if (!o.loss_curve.empty()) check_output_path(o.loss_curve, "loss-curve");
+        }
+        if (!o.save.empty() && o.save == o.loss_curve) throw UsageError("--save and --loss-curve name the same file");
+        dtype = o.dtype == "auto" ? natural_dtype(o.source.data_path) : o.dtype;
+    });
 
     mlp::MLPParams params = o.params;
     if (o.explain && !params.random_state) {
-        // The trace must show the fit's own first step: both draw from this seed.
+        // The trace must show the fit's own first step: both draw from this seed (rank 0's).
         params.random_state = std::random_device{}();
+        if (o.comm) params.random_state = o.comm->broadcast_from_root(*params.random_state);
         std::cout << "random_state not given: this fit uses random_state=" << *params.random_state << '\n';
     }
-    const std::string dtype = o.dtype == "auto" ? natural_dtype(o.source.data_path) : o.dtype;
     std::optional<DetectAnomaly> anomaly;  // every tape of the fit (and of --explain's trace) checks
     if (o.anomaly) anomaly.emplace();
     if (dtype == "float32") fit_with<float>(o, params);

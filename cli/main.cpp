@@ -1,5 +1,9 @@
 /// The `tapegrad` program: fit, predict and export-weights for MLPClassifier / MLPRegressor.
 ///
+/// Under mpirun (built with MPI, docs/distributed.md) every rank runs the command: `fit` trains
+/// across the ranks; `predict` and `export-weights` run on rank 0 alone. Only rank 0 prints and
+/// writes files; an error on any rank ends every rank, rank 0 printing it.
+///
 /// Exit codes: 0 success; 1 a problem with the data, a file or the training; 2 a usage error (an
 /// unknown flag, a missing or malformed value, a hyperparameter out of range). Every error is ONE
 /// line on stderr, "tapegrad <command>: error: <what>", and leaves no output file behind.
@@ -7,11 +11,17 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <memory>
+#include <streambuf>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include <tapegrad/mlp/params.hpp>
+
+#ifdef TAPEGRAD_WITH_MPI
+#include <tapegrad/mpi/mpi_communicator.hpp>
+#endif
 
 #include "commands.hpp"
 #include "flags.hpp"
@@ -26,15 +36,60 @@ std::string one_line(std::string text) {
     return text;
 }
 
+/// The last error reported (for the abort message of a rank whose std::cerr is silenced).
+std::string last_error;
+
 int report(const std::string& command, const std::string& message, int exit_code) {
     std::cout.flush();
-    std::cerr << command << ": error: " << one_line(message) << '\n';
+    last_error = command + ": error: " + one_line(message);
+    std::cerr << last_error << '\n';
     return exit_code;
+}
+
+/// Parses and runs the command; `collective` is set when it was one that every rank runs
+/// together (fit under mpirun).
+int run_command(int argc, char** argv, const std::shared_ptr<tapegrad::optim::Communicator>& comm, bool& collective);
+
+/// Swallows what is written to it: std::cout and std::cerr of ranks other than 0.
+class NullBuffer : public std::streambuf {
+protected:
+    int overflow(int c) override { return c == traits_type::eof() ? 0 : c; }
+    std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
+
+/// The ranks of mpirun, when it started this process (else nullptr). Ranks other than 0 are
+/// silenced.
+std::shared_ptr<tapegrad::optim::Communicator> join_ranks([[maybe_unused]] int& argc, [[maybe_unused]] char**& argv) {
+#ifdef TAPEGRAD_WITH_MPI
+    if (tapegrad::mpi::launched_by_mpirun()) {
+        auto comm = tapegrad::mpi::world(argc, argv);
+        if (comm->rank() != 0) {
+            static NullBuffer null_buffer;
+            std::cout.rdbuf(&null_buffer);
+            std::cerr.rdbuf(&null_buffer);
+        }
+        return comm;
+    }
+#endif
+    return nullptr;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    const std::shared_ptr<tapegrad::optim::Communicator> comm = join_ranks(argc, argv);  // until main returns
+    bool collective = false;
+    const int exit_code = run_command(argc, argv, comm, collective);
+    if (collective && exit_code != 0 && !comm->stopped_together()) {
+        // This rank failed alone, outside the agreed steps: the others may be waiting for it.
+        comm->abort(comm->rank() == 0 ? "" : "rank " + std::to_string(comm->rank()) + ": " + last_error, exit_code);
+    }
+    return exit_code;
+}
+
+namespace {
+
+int run_command(int argc, char** argv, const std::shared_ptr<tapegrad::optim::Communicator>& comm, bool& collective) {
     using namespace tapegrad::cli;
     CLI::App app{"tapegrad: multi-layer perceptrons (scikit-learn's MLPClassifier and MLPRegressor) trained by "
                  "reverse-mode automatic differentiation.",
@@ -61,9 +116,12 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
         command = "tapegrad " + app.get_subcommands().front()->get_name();
+        const bool root = !comm || comm->rank() == 0;
+        if (comm && comm->size() > 1) fit_options.comm = comm;
+        collective = fit->parsed() && fit_options.comm;
         if (fit->parsed()) run_fit(fit_options);
-        if (predict->parsed()) run_predict(predict_options);
-        if (export_weights->parsed()) run_export_weights(export_options);
+        if (predict->parsed() && root) run_predict(predict_options);
+        if (export_weights->parsed() && root) run_export_weights(export_options);
     } catch (const CLI::Success& e) {  // --help, --version
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
@@ -81,3 +139,5 @@ int main(int argc, char** argv) {
     }
     return 0;
 }
+
+}  // namespace

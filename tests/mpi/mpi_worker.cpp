@@ -8,9 +8,13 @@
 //   allreduce-fail RANK             GradientAllreduce whose local work throws on RANK only
 //   uncaught RANK                   RANK throws outside any collective: the program aborts all
 //   custom adam|sgd EPOCHS OUT      the user's own model through GradientAllreduce
+//   mlp CASE OUT                    an estimator's fit with set_communicator (mlp_cases.hpp)
+//   mlp-nan-on RANK                 a classifier fit whose X has a NaN on RANK only
+//   mlp-other-data-on RANK          a classifier fit whose X differs (finite) on RANK only
 //   time-allreduce N REPS           rank 0 prints the mean time of an allreduce of N doubles
 //                                   (for docs/distributed.md; not a test)
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -23,6 +27,7 @@
 
 #include "custom_model.hpp"
 #include "fitted_file.hpp"
+#include "mlp_cases.hpp"
 
 using namespace tapegrad;
 
@@ -119,6 +124,24 @@ int run(const std::shared_ptr<optim::Communicator>& comm, const std::vector<std:
         if (const int status = check_identical(*comm, fitted)) return status;
         if (comm->rank() == 0) mpi_test::write_fitted(args[3], fitted);
         return 0;
+    }
+    if (scenario == "mlp" && args.size() == 3) {
+        const mpi_test::Fitted fitted = mpi_test::fit_mlp_case(args[1], comm);
+        if (const int status = check_identical(*comm, fitted)) return status;
+        if (comm->rank() == 0) mpi_test::write_fitted(args[2], fitted);
+        return 0;
+    }
+    if ((scenario == "mlp-nan-on" || scenario == "mlp-other-data-on") && args.size() == 2) {
+        Array<double> X;
+        std::vector<std::int64_t> labels;
+        mpi_test::make_classification(40, 3, X, labels);
+        if (comm->rank() == std::stoi(args[1])) X(7, 2) = scenario == "mlp-nan-on" ? std::nan("") : X(7, 2) + 1e-9;
+        mlp::MLPParams params;
+        params.hidden_layer_sizes = {4};
+        params.max_iter = 2;
+        mlp::MLPClassifier<double> estimator(params);
+        estimator.set_communicator(comm);
+        return expect_agreed_error(*comm, [&] { estimator.fit(X, mlp::Labels(labels)); });
     }
     if (scenario == "time-allreduce" && args.size() == 3) {
         std::vector<double> buffer(std::stoul(args[1]), 1.0);

@@ -1,10 +1,8 @@
 // The MPI communicator and the failure protocol, and a user's own model trained data-parallel
 // through optim::GradientAllreduce, under `mpirun --oversubscribe -np 2` and `-np 4`.
-#include <algorithm>
-#include <cmath>
-
 #include <gtest/gtest.h>
 
+#include "compare.hpp"
 #include "custom_model.hpp"
 #include "fitted_file.hpp"
 #include "mpirun.hpp"
@@ -49,22 +47,6 @@ TEST_P(MpiCommunicatorTest, AnErrorOutsideEveryCollectiveAbortsAllRanksInsteadOf
     EXPECT_NE(r.exit_code, 0) << describe(r);
     EXPECT_NE(r.err.find("mpi_worker rank 0: error: a bug outside any collective"), std::string::npos) << describe(r);
     EXPECT_EQ(r.out.find("CHECK FAILED"), std::string::npos) << describe(r);
-}
-
-/// |a - b| <= 1e-10 max(|a|, |b|) for each element (exact zeros must match exactly).
-void expect_relatively_equal(const Fitted& got, const Fitted& want) {
-    auto close = [](double a, double b) { return std::abs(a - b) <= 1e-10 * std::max(std::abs(a), std::abs(b)); };
-    ASSERT_EQ(got.losses.size(), want.losses.size());
-    for (std::size_t i = 0; i < want.losses.size(); ++i)
-        EXPECT_TRUE(close(got.losses[i], want.losses[i])) << "loss " << i << ": " << got.losses[i] << " vs " << want.losses[i];
-    ASSERT_EQ(got.weights.size(), want.weights.size());
-    for (std::size_t k = 0; k < want.weights.size(); ++k) {
-        ASSERT_EQ(got.weights[k].shape(), want.weights[k].shape()) << "weight " << k;
-        for (std::size_t i = 0; i < want.weights[k].size(); ++i)
-            EXPECT_TRUE(close(got.weights[k].data()[i], want.weights[k].data()[i]))
-                << "weight " << k << " element " << i << ": " << got.weights[k].data()[i] << " vs "
-                << want.weights[k].data()[i];
-    }
 }
 
 TEST_P(MpiCommunicatorTest, UsersOwnModelWithAdamMatchesTheOneProcessLoop) {

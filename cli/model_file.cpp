@@ -438,6 +438,8 @@ ModelFile parse_model_file(const std::string& text, const std::string& path) {
     } catch (const json::parse_error& e) {
         fail(where, fmt::format("not a tapegrad model file, or truncated or corrupted: invalid JSON near byte {} of {}",
                                 e.byte, text.size()));
+    } catch (const json::out_of_range&) {  // found by fuzzing: a number such as 1e999
+        fail(where, "corrupted: a number in it is out of the range of a double");
     }
     if (!file.is_object() || !file.contains("format") || file.at("format") != kModelFormat)
         fail(where, fmt::format("not a tapegrad model file (no \"format\": \"{}\")", kModelFormat));

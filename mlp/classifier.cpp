@@ -101,7 +101,7 @@ MLPClassifier<T>& MLPClassifier<T>::fit(const Array<T>& X, const Labels& y) {
     this->on_every_rank([&] {
         validate(this->params_, this->name_);
         check_X(X, this->name_);
-        check_consistent_length(X.shape()[0], y.size(), this->name_);
+        check_consistent_length(this->rows_of(X), y.size(), this->name_);
         const bool first_pass = !this->is_fitted() || !this->params_.warm_start;
         Labels classes = unique_labels(y);
         if (first_pass) {
@@ -132,7 +132,7 @@ MLPClassifier<T>& MLPClassifier<T>::fit(const Array<T>& X, const Array<T>& Y) {
     this->on_every_rank([&] {
         validate(this->params_, this->name_);
         check_X(X, this->name_);
-        check_indicator(Y, X.shape()[0], this->name_);
+        check_indicator(Y, this->rows_of(X), this->name_);
         const bool first_pass = !this->is_fitted() || !this->params_.warm_start;
         Labels classes = label_range(Y.shape()[1]);
         if (!first_pass) {

@@ -8,8 +8,18 @@
 namespace tapegrad::mlp {
 
 template <class T>
-DataParallel<T>::DataParallel(std::shared_ptr<optim::Communicator> comm, Network<T>& network)
-    : comm_(comm), network_(network), reduce_(std::move(comm), network.parameters()) {}
+DataParallel<T>::DataParallel(std::shared_ptr<optim::Communicator> comm, Network<T>& network,
+                              std::optional<std::size_t> shard_of)
+    : comm_(comm), network_(network), reduce_(std::move(comm), network.parameters()), shard_of_(shard_of) {}
+
+template <class T>
+Array<T> DataParallel<T>::my_rows(const Array<T>& Y) const {
+    const optim::RowRange mine = optim::share_of_rows(Y.shape()[0], comm_->rank(), comm_->size());
+    const std::size_t width = Y.shape()[1];
+    Array<T> rows = Array<T>::from_shape({mine.size(), width});
+    std::copy(Y.data() + mine.begin * width, Y.data() + mine.end * width, rows.data());
+    return rows;
+}
 
 template <class T>
 T DataParallel<T>::loss_and_gradients(const Array<T>& X, const Array<T>& Y, const std::size_t* rows,
@@ -21,8 +31,12 @@ T DataParallel<T>::loss_and_gradients(const Array<T>& X, const Array<T>& Y, cons
             for (Parameter<T>* p : params) p->zero_grad();
             return 0.0;
         }
-        const std::size_t* share = rows + mine.begin;
-        if (!rows) {
+        const std::size_t* share = rows ? rows + mine.begin : nullptr;
+        if (shard_of_) {
+            // X and Y hold this rank's rows only: the share is rows 0 .. size-1 there (nullptr)
+            if (rows || count != *shard_of_ || X.shape()[0] != mine.size())
+                throw Error("DataParallel: sharded rows are for the one batch of all rows");
+        } else if (!rows) {
             share_rows_.resize(mine.size());
             std::iota(share_rows_.begin(), share_rows_.end(), mine.begin);
             share = share_rows_.data();
@@ -73,11 +87,13 @@ Array<T> DataParallel<T>::predict(const Array<T>& X) {
 }
 
 template <class T>
-std::uint64_t data_fingerprint(const Array<T>& X, const Array<T>& Y) {
+std::uint64_t data_fingerprint(const Array<T>& X, const Array<T>& Y, bool x_values) {
     // FNV-1a over 64-bit words: the shapes, then every element's bytes.
     std::uint64_t hash = 14695981039346656037ull;
     auto mix = [&hash](std::uint64_t word) { hash = (hash ^ word) * 1099511628211ull; };
+    mix(X.dimension() == 2 ? X.shape()[1] : 0);
     for (const Array<T>* a : {&X, &Y}) {
+        if (a == &X && !x_values) continue;
         mix(a->dimension());
         for (std::size_t d : a->shape()) mix(d);
         for (T v : *a) {
@@ -91,7 +107,7 @@ std::uint64_t data_fingerprint(const Array<T>& X, const Array<T>& Y) {
 
 template class DataParallel<float>;
 template class DataParallel<double>;
-template std::uint64_t data_fingerprint<float>(const Array<float>&, const Array<float>&);
-template std::uint64_t data_fingerprint<double>(const Array<double>&, const Array<double>&);
+template std::uint64_t data_fingerprint<float>(const Array<float>&, const Array<float>&, bool);
+template std::uint64_t data_fingerprint<double>(const Array<double>&, const Array<double>&, bool);
 
 }  // namespace tapegrad::mlp

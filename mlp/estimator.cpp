@@ -138,7 +138,10 @@ void MLPEstimator<T>::fit_network(const Array<T>& X, const Array<T>& Y, OutputAc
                                   const ValidationScore<T>& score) {
     const bool distributed = comm_ && comm_->size() > 1;
     if (distributed) start_on_every_rank(X, Y);
-    const std::size_t n_samples = X.shape()[0], n_features = X.shape()[1], n_outputs = Y.shape()[1];
+    if (shard_of_ && (!distributed || params_.solver != "lbfgs"))
+        throw Error(name_ + ": set_shard_of (each rank holding only its rows of X) needs solver='lbfgs' and more than "
+                    "one rank; solver is '" + params_.solver + "'");
+    const std::size_t n_samples = rows_of(X), n_features = X.shape()[1], n_outputs = Y.shape()[1];
     std::vector<std::size_t> layer_units{n_features};
     layer_units.insert(layer_units.end(), params_.hidden_layer_sizes.begin(), params_.hidden_layer_sizes.end());
     layer_units.push_back(n_outputs);
@@ -191,7 +194,7 @@ void MLPEstimator<T>::fit_network(const Array<T>& X, const Array<T>& Y, OutputAc
 
     const std::size_t n_iter_before = state_.n_iter;
     std::unique_ptr<DataParallel<T>> parallel;
-    if (distributed) parallel = std::make_unique<DataParallel<T>>(comm_, *network_);
+    if (distributed) parallel = std::make_unique<DataParallel<T>>(comm_, *network_, shard_of_);
     try {
         if (stochastic) {
             if (!incremental || !optimizer_)
@@ -199,7 +202,8 @@ void MLPEstimator<T>::fit_network(const Array<T>& X, const Array<T>& Y, OutputAc
             fit_stochastic(*network_, *optimizer_, state_, params_, X, Y, strata, rng_, incremental, score,
                            epoch_callback_, parallel.get());
         } else {
-            fit_lbfgs(*network_, state_, params_, X, Y, epoch_callback_, parallel.get());
+            fit_lbfgs(*network_, state_, params_, X, shard_of_ ? parallel->my_rows(Y) : Y, epoch_callback_,
+                      parallel.get());
         }
     } catch (const DivergenceError& divergence) {
         optimizer_.reset();  // its velocities / moments went non-finite with the weights
@@ -238,10 +242,15 @@ template <class T>
 void MLPEstimator<T>::start_on_every_rank(const Array<T>& X, const Array<T>& Y) {
     training_started_ = true;
     comm_->agree(nullptr);  // returns once every rank got here; throws if one failed on the way
-    const std::string mine = std::to_string(data_fingerprint(X, Y));
+    // Sharded (set_shard_of), each rank has its own rows of X: then only X's width must agree.
+    const std::string mine = std::to_string(data_fingerprint(X, Y, /*x_values=*/!shard_of_));
     std::string root = mine;
     comm_->broadcast(root, 0);
     comm_->collectively([&] {
+        const std::size_t share = shard_of_ ? optim::share_of_rows(*shard_of_, comm_->rank(), comm_->size()).size() : 0;
+        if (shard_of_ && X.shape()[0] != share)
+            throw Error(fmt::format("{}: set_shard_of({}): rank {} of {} was given {} rows of X, not its share of {}",
+                                    name_, *shard_of_, comm_->rank(), comm_->size(), X.shape()[0], share));
         if (mine != root)
             throw Error(fmt::format("{}: the training data on rank {} (X {}, targets {}) differ from rank 0's: every "
                                     "rank must fit the same data",

@@ -104,6 +104,12 @@ public:
     /// rank (optim::RankError on the others). nullptr (the default) or one rank: the plain fit.
     void set_communicator(std::shared_ptr<optim::Communicator> comm) { comm_ = std::move(comm); }
     const std::shared_ptr<optim::Communicator>& communicator() const { return comm_; }
+    /// Data-parallel lbfgs with each rank holding only its rows of X (the command line reads
+    /// .npy data so): the X given to fit is this rank's share of `n_samples` rows,
+    /// optim::share_of_rows(n_samples, rank, size), and the targets are those of all n_samples
+    /// rows (every rank the same). Error at fit unless the solver is lbfgs and there are several
+    /// ranks. nullopt (the default): every rank has all rows.
+    void set_shard_of(std::optional<std::size_t> n_samples) { shard_of_ = n_samples; }
 
     /// Called after each epoch of sgd / adam with (n_iter_, loss_) and after each iteration of
     /// lbfgs with (iteration, loss); empty to remove. See EpochCallback (train_loop.hpp).
@@ -160,6 +166,10 @@ protected:
     /// Runs a public fit method's body; data-parallel, an error it throws before the training
     /// starts in fit_network is agreed with the other ranks (every rank throws).
     void on_every_rank(const std::function<void()>& fit_body);
+    /// The rows the targets must have for X: X's, or all n_samples with set_shard_of.
+    std::size_t rows_of(const Array<T>& X) const {
+        return shard_of_ ? *shard_of_ : X.dimension() > 0 ? X.shape()[0] : 0;
+    }
     /// The classifier's checks of state.classes / multilabel / out_activation / n_outputs, and
     /// its taking them over (restore); fitted_state's filling them in.
     virtual void check_restored_targets(const FittedState<T>& state) const = 0;
@@ -185,6 +195,7 @@ private:
     std::shared_ptr<optim::Communicator> comm_;
     bool training_started_ = false;  ///< data-parallel: fit_network's agreement was reached
     bool rng_shared_ = false;        ///< data-parallel: rng_ was seeded from rank 0's seed
+    std::optional<std::size_t> shard_of_;  ///< set_shard_of
     /// Data-parallel: every rank got to the training, with the same data; one seed for all.
     void start_on_every_rank(const Array<T>& X, const Array<T>& Y);
 };

@@ -10,7 +10,7 @@ MLPRegressor<T>::MLPRegressor(MLPParams params) : MLPEstimator<T>(std::move(para
 template <class T>
 Array<T> MLPRegressor<T>::targets(const Array<T>& X, const Array<T>& y) const {
     check_y_values(y, this->name_);
-    check_consistent_length(X.shape()[0], y.shape()[0], this->name_);
+    check_consistent_length(this->rows_of(X), y.shape()[0], this->name_);
     Array<T> Y = y;
     if (Y.dimension() == 1) Y.reshape({y.shape()[0], std::size_t(1)});
     return Y;

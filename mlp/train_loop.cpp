@@ -259,7 +259,7 @@ void fit_lbfgs(Network<T>& network, TrainingState<T>& state, const MLPParams& pa
     optim::LBFGS<T> lbfgs(network.parameters(), options);
     bool at_start = true;  // only the starting point's loss can diverge; trial steps back off
     const auto objective = [&]() {
-        const T loss = parallel ? parallel->loss_and_gradients(X, Y, nullptr, X.shape()[0], params.alpha)
+        const T loss = parallel ? parallel->loss_and_gradients(X, Y, nullptr, parallel->all_rows(X), params.alpha)
                                 : network.loss_and_gradients(X, Y, params.alpha);
         if (at_start && !std::isfinite(loss)) {
             state.stop_reason = StopReason::diverged;  // LBFGS puts the starting weights back

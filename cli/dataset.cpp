@@ -6,11 +6,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include <tapegrad/io/csv.hpp>
 #include <tapegrad/io/npy.hpp>
+#include <tapegrad/optim/gradient_allreduce.hpp>
 
 namespace tapegrad::cli {
 
@@ -20,13 +22,13 @@ namespace {
 
 /// NaN or Inf in a .npy array: named by row and column (CSV cells are checked by io).
 template <class T>
-void check_finite(const Array<T>& a, const std::string& path) {
+void check_finite(const Array<T>& a, const std::string& path, std::size_t first_row = 0) {
     const std::size_t columns = a.dimension() == 2 ? a.shape()[1] : 1;
     for (std::size_t i = 0; i < a.size(); ++i) {
         const T v = a.data()[i];
         if (!std::isfinite(v))
             fail(path, fmt::format("{} at row {}, column {} (rows and columns count from 0)", std::isnan(v) ? "NaN" : "Inf",
-                                   i / columns, i % columns));
+                                   first_row + i / columns, i % columns));
     }
 }
 
@@ -37,6 +39,20 @@ Array<T> load_npy_matrix(const std::string& path) {
         fail(path, fmt::format("the data must be a 2-D array (samples, features), not shape {}", shape_str(X.shape())));
     if (X.shape()[0] == 0 || X.shape()[1] == 0) fail(path, fmt::format("no data: shape {}", shape_str(X.shape())));
     check_finite(X, path);
+    return X;
+}
+
+/// This rank's share of the rows of a 2-D .npy array (reading only those), or nullopt when the
+/// file is not 2-D or has fewer rows than ranks (then every rank reads it whole).
+template <class T>
+std::optional<Array<T>> load_npy_share(const std::string& path, int rank, int size, std::size_t& n_rows) {
+    const io::NpyHeader header = io::read_npy_header(path);
+    if (header.shape.size() != 2 || header.shape[1] == 0 || header.shape[0] < static_cast<std::size_t>(size))
+        return std::nullopt;
+    n_rows = header.shape[0];
+    const optim::RowRange mine = optim::share_of_rows(n_rows, rank, size);
+    Array<T> X = io::load_npy_rows<T>(path, mine.begin, mine.size());
+    check_finite(X, path, mine.begin);
     return X;
 }
 
@@ -178,10 +194,17 @@ TrainingData<T> load_training_data(const DataSource& source) {
         data.X = csv_matrix<T>(table, feature_columns, path);
         data.feature_names = names_of(table, feature_columns);
         csv_targets(data, table, target_columns, source.task, path);
+        data.n_samples = data.X.shape()[0];
         return data;
     }
 
-    if (is_npy_path(path)) {
+    std::optional<Array<T>> share;
+    if (is_npy_path(path) && source.shard_size > 1)
+        share = load_npy_share<T>(path, source.shard_rank, source.shard_size, data.n_samples);
+    if (share) {
+        data.X = std::move(*share);
+        data.sharded = true;
+    } else if (is_npy_path(path)) {
         data.X = load_npy_matrix<T>(path);
     } else {
         const io::CsvTable table = io::read_csv(path);
@@ -197,9 +220,10 @@ TrainingData<T> load_training_data(const DataSource& source) {
         if (table.rows.empty()) fail(target, "no data rows after the header");
         csv_targets(data, table, all_columns_but(table, {}), source.task, target);
     }
+    if (!data.sharded) data.n_samples = data.X.shape()[0];
     const std::size_t n_targets = data.labels.size() > 0 ? data.labels.size() : (data.Y.dimension() > 0 ? data.Y.shape()[0] : 0);
-    if (n_targets != data.X.shape()[0])
-        throw Error(fmt::format("{} has {} samples but {} has {} targets", path, data.X.shape()[0], target, n_targets));
+    if (n_targets != data.n_samples)
+        throw Error(fmt::format("{} has {} samples but {} has {} targets", path, data.n_samples, target, n_targets));
     return data;
 }
 

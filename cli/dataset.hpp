@@ -28,6 +28,10 @@ struct DataSource {
     std::string target_path;                 ///< --target (empty when label columns are given)
     std::vector<std::string> label_columns;  ///< --label-column (one or more)
     Task task = Task::classification;
+    /// Data-parallel lbfgs under mpirun: with shard_size > 1 and a .npy --data of at least
+    /// shard_size rows, only this rank's rows of X are read (optim::share_of_rows); the targets
+    /// are read whole.
+    int shard_rank = 0, shard_size = 1;
 };
 
 template <class T>
@@ -36,6 +40,8 @@ struct TrainingData {
     std::vector<std::string> feature_names;  ///< CSV header names of X's columns; empty for .npy
     std::vector<std::string> target_names;   ///< CSV header names of the targets; may be empty
     bool multilabel = false;
+    std::size_t n_samples = 0;               ///< rows of the data set (X's, unless sharded)
+    bool sharded = false;                    ///< X holds only this rank's share of the n_samples rows
     mlp::Labels labels;                      ///< single-output classification
     Array<T> Y;                              ///< multilabel (n, k) 0/1, or regression (n,) / (n, k)
 };

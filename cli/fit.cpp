@@ -175,7 +175,14 @@ void on_every_rank(const FitOptions& o, Work&& work) {
 bool is_root(const FitOptions& o) { return !o.comm || o.comm->rank() == 0; }
 
 template <class T>
-void fit_with(const FitOptions& o, const mlp::MLPParams& params) {
+void fit_with(const FitOptions& given, const mlp::MLPParams& params) {
+    FitOptions o = given;
+    if (o.comm && o.comm->size() > 1 && params.solver == "lbfgs" && !o.explain) {
+        // lbfgs's one batch is all rows, each rank computing its contiguous share: a rank needs
+        // only those rows of X (read so from a .npy file; CSV is read whole).
+        o.source.shard_rank = o.comm->rank();
+        o.source.shard_size = o.comm->size();
+    }
     TrainingData<T> data;
     std::optional<InitialWeights<T>> initial;
     on_every_rank(o, [&] {  // a file that one rank cannot read stops every rank
@@ -196,6 +203,7 @@ void fit_with(const FitOptions& o, const mlp::MLPParams& params) {
         if (o.explain && is_root(o)) print_trace(std::cout, trace_first_step(params, data.X, data.Y, TargetKind::regression, initial));
         mlp::MLPRegressor<T> estimator(params);
         estimator.set_communicator(o.comm);
+        if (data.sharded) estimator.set_shard_of(data.n_samples);
         if (initial) estimator.set_initial_weights(initial->coefs, initial->intercepts);
         fit_estimator(estimator, data.X, data.Y, params);
         model = describe(estimator, data.feature_names, data.target_names);
@@ -207,6 +215,7 @@ void fit_with(const FitOptions& o, const mlp::MLPParams& params) {
         }
         mlp::MLPClassifier<T> estimator(params);
         estimator.set_communicator(o.comm);
+        if (data.sharded) estimator.set_shard_of(data.n_samples);
         if (initial) estimator.set_initial_weights(initial->coefs, initial->intercepts);
         if (data.multilabel) fit_estimator(estimator, data.X, data.Y, params);
         else fit_estimator(estimator, data.X, data.labels, params);

@@ -50,6 +50,14 @@ inline Array<double> take(const Array<double>& a, const std::size_t* rows, std::
     return out;
 }
 
+/// Rows [begin, end) of a 2-D array.
+inline Array<double> take_rows_range(const Array<double>& a, std::size_t begin, std::size_t end) {
+    const std::size_t width = a.shape()[1];
+    Array<double> out = Array<double>::from_shape({end - begin, width});
+    std::copy(a.data() + begin * width, a.data() + end * width, out.data());
+    return out;
+}
+
 struct CustomModel {
     nn::Sequential<double> net;
     CustomModel() {

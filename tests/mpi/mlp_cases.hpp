@@ -12,6 +12,7 @@
 #include <tapegrad/mlp/mlp.hpp>
 #include <tapegrad/nn/random.hpp>
 #include <tapegrad/optim/communicator.hpp>
+#include <tapegrad/optim/gradient_allreduce.hpp>
 
 #include "custom_model.hpp"
 
@@ -29,6 +30,8 @@ inline const std::vector<std::string>& mlp_case_names() {
         "lbfgs_classifier",       // L-BFGS over all rows, the line search on reduced values
         "lbfgs_regressor",        // L-BFGS, 2 outputs, squared loss
         "adam_regressor_early",   // regressor early stopping (R^2 of the gathered outputs)
+        "lbfgs_classifier_sharded",  // as lbfgs_classifier, each rank given only its rows of X
+        "lbfgs_regressor_sharded",   // as lbfgs_regressor, each rank given only its rows of X
     };
     return names;
 }
@@ -71,9 +74,20 @@ Fitted fitted_of(const Estimator& estimator) {
     return fitted;
 }
 
+/// This rank's rows of X (MLPEstimator::set_shard_of).
+inline tapegrad::Array<double> share_of(const tapegrad::Array<double>& X, const tapegrad::optim::Communicator& comm) {
+    const tapegrad::optim::RowRange mine = tapegrad::optim::share_of_rows(X.shape()[0], comm.rank(), comm.size());
+    return take_rows_range(X, mine.begin, mine.end);
+}
+
 /// Fits case `name`; comm == nullptr: the plain one-process estimator (no communicator at all).
-inline Fitted fit_mlp_case(const std::string& name, const std::shared_ptr<tapegrad::optim::Communicator>& comm) {
+/// A case "<base>_sharded" is <base> with each rank given only its rows of X (one process: all).
+inline Fitted fit_mlp_case(const std::string& case_name, const std::shared_ptr<tapegrad::optim::Communicator>& comm) {
     using namespace tapegrad::mlp;
+    const std::string suffix = "_sharded";
+    const bool sharded = case_name.size() > suffix.size() &&
+                         case_name.compare(case_name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    const std::string name = sharded ? case_name.substr(0, case_name.size() - suffix.size()) : case_name;
     MLPParams params;
     params.hidden_layer_sizes = {7, 5};
     params.random_state = 3;
@@ -129,6 +143,10 @@ inline Fitted fit_mlp_case(const std::string& name, const std::shared_ptr<tapegr
         make_regression(70, X, Y);
         MLPRegressor<double> estimator(params);
         if (comm) estimator.set_communicator(comm);
+        if (comm && sharded) {
+            estimator.set_shard_of(X.shape()[0]);
+            X = share_of(X, *comm);
+        }
         estimator.fit(X, Y);
         return fitted_of(estimator);
     }
@@ -137,6 +155,10 @@ inline Fitted fit_mlp_case(const std::string& name, const std::shared_ptr<tapegr
     make_classification(n, n_classes, X, labels);
     MLPClassifier<double> estimator(params);
     if (comm) estimator.set_communicator(comm);
+    if (comm && sharded) {
+        estimator.set_shard_of(X.shape()[0]);
+        X = share_of(X, *comm);
+    }
     estimator.fit(X, Labels(labels));
     return fitted_of(estimator);
 }

@@ -1,6 +1,7 @@
 // `mpirun -np N tapegrad fit ...` against `tapegrad fit ...` in one process: the same loss curve
 // and model to 1e-10 relative; only rank 0 prints and writes; a bad data file on one rank (an
 // MPMD line gives each rank its own --data) stops every rank with that rank's error.
+#include <cmath>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -95,6 +96,20 @@ TEST_F(MpiCliTest, ABadDataFileOnOneRankStopsEveryRankWithItsError) {
     EXPECT_EQ(count_of(r.err, "bad.npy"), 1) << describe(r);
     EXPECT_FALSE(fs::exists(path("model.json")));
     EXPECT_FALSE(fs::exists(path("loss.txt")));
+}
+
+TEST_F(MpiCliTest, LbfgsRanksReadOnlyTheirRowsOfTheNpyData) {
+    // A NaN in row 50 of 60: in rank 3's share of 4 ([45, 60)) only. Had every rank read all rows,
+    // rank 0 would be the (lowest) failing rank.
+    tapegrad::Array<double> X = tapegrad::io::load_npy<double>(path("X.npy"));
+    X(50, 1) = std::nan("");
+    tapegrad::io::save_npy(path("X.npy"), X);
+    std::vector<std::string> launch{"-np", "4", TAPEGRAD_CLI};
+    for (const auto& arg : fit_args("lbfgs")) launch.push_back(arg);
+    const RunResult r = mpirun(launch, 60);
+    ASSERT_FALSE(r.timed_out()) << describe(r);
+    EXPECT_EQ(r.exit_code, 1) << describe(r);
+    EXPECT_EQ(count_of(r.err, "tapegrad fit: error: rank 3 of 4: X.npy: NaN at row 50, column 1"), 1) << describe(r);
 }
 
 TEST_F(MpiCliTest, ABadFlagStopsEveryRankAsInOneProcess) {

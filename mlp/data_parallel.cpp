@@ -10,7 +10,8 @@ namespace tapegrad::mlp {
 template <class T>
 DataParallel<T>::DataParallel(std::shared_ptr<optim::Communicator> comm, Network<T>& network,
                               std::optional<std::size_t> shard_of)
-    : comm_(comm), network_(network), reduce_(std::move(comm), network.parameters()), shard_of_(shard_of) {}
+    : comm_(comm), network_(network), params_(network.parameters()), reduce_(std::move(comm), params_),
+      shard_of_(shard_of) {}
 
 template <class T>
 Array<T> DataParallel<T>::my_rows(const Array<T>& Y) const {
@@ -25,7 +26,7 @@ template <class T>
 T DataParallel<T>::loss_and_gradients(const Array<T>& X, const Array<T>& Y, const std::size_t* rows,
                                       std::size_t count, double alpha) {
     const optim::RowRange mine = optim::share_of_rows(count, comm_->rank(), comm_->size());
-    const std::vector<Parameter<T>*> params = network_.parameters();
+    const std::vector<Parameter<T>*>& params = params_;
     const double loss = reduce_.mean(count, [&]() -> double {
         if (mine.empty()) {
             for (Parameter<T>* p : params) p->zero_grad();

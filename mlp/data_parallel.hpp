@@ -59,6 +59,7 @@ public:
 private:
     std::shared_ptr<optim::Communicator> comm_;
     Network<T>& network_;
+    std::vector<Parameter<T>*> params_;  ///< network_.parameters(): coefs, then intercepts
     optim::GradientAllreduce<T> reduce_;
     std::vector<std::size_t> share_rows_;  ///< a contiguous share as row indices (rows == nullptr)
     std::vector<T> outputs_;               ///< predict's gather buffer, with the failure flag

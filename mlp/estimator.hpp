@@ -101,7 +101,8 @@ public:
     /// batch, and every rank ends with the same weights and fitted attributes, those of the
     /// one-process fit up to the order of summation. Without random_state, rank 0's seed is used
     /// on every rank. An error on one rank, before or during the training, is thrown on every
-    /// rank (optim::RankError on the others). nullptr (the default) or one rank: the plain fit.
+    /// rank (optim::RankError on the others); an epoch callback must not throw on one rank only
+    /// (the others would wait for it). nullptr (the default) or one rank: the plain fit.
     void set_communicator(std::shared_ptr<optim::Communicator> comm) { comm_ = std::move(comm); }
     const std::shared_ptr<optim::Communicator>& communicator() const { return comm_; }
     /// Data-parallel lbfgs with each rank holding only its rows of X (the command line reads

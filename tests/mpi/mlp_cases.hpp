@@ -163,4 +163,36 @@ inline Fitted fit_mlp_case(const std::string& case_name, const std::shared_ptr<t
     return fitted_of(estimator);
 }
 
+/// adam_multiclass in float: the data-parallel fit sums in float, so it matches the one-process
+/// float fit to float precision, not 1e-10.
+inline Fitted fit_float_case(const std::shared_ptr<tapegrad::optim::Communicator>& comm) {
+    using namespace tapegrad::mlp;
+    MLPParams params;
+    params.hidden_layer_sizes = {7, 5};
+    params.random_state = 3;
+    params.max_iter = 6;
+    params.batch_size = 16;
+    params.learning_rate_init = 0.01;
+    tapegrad::Array<double> X;
+    std::vector<std::int64_t> labels;
+    make_classification(90, 3, X, labels);
+    tapegrad::Array<float> X_float = tapegrad::Array<float>::from_shape(X.shape());
+    std::copy(X.begin(), X.end(), X_float.begin());
+    MLPClassifier<float> estimator(params);
+    if (comm) estimator.set_communicator(comm);
+    estimator.fit(X_float, Labels(labels));
+    Fitted fitted;
+    for (float loss : estimator.loss_curve_()) fitted.losses.push_back(loss);
+    auto add = [&](const std::vector<tapegrad::Array<float>>& arrays) {
+        for (const auto& a : arrays) {
+            tapegrad::Array<double> w = tapegrad::Array<double>::from_shape(a.shape());
+            std::copy(a.begin(), a.end(), w.begin());
+            fitted.weights.push_back(std::move(w));
+        }
+    };
+    add(estimator.coefs_());
+    add(estimator.intercepts_());
+    return fitted;
+}
+
 }  // namespace mpi_test

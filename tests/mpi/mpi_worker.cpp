@@ -9,6 +9,7 @@
 //   uncaught RANK                   RANK throws outside any collective: the program aborts all
 //   custom adam|sgd EPOCHS OUT      the user's own model through GradientAllreduce
 //   mlp CASE OUT                    an estimator's fit with set_communicator (mlp_cases.hpp)
+//   mlp-float OUT                   a float classifier's fit (mlp_cases.hpp, fit_float_case)
 //   mlp-nan-on RANK                 a classifier fit whose X has a NaN on RANK only
 //   mlp-other-data-on RANK          a classifier fit whose X differs (finite) on RANK only
 //   time-allreduce N REPS           rank 0 prints the mean time of an allreduce of N doubles
@@ -129,6 +130,12 @@ int run(const std::shared_ptr<optim::Communicator>& comm, const std::vector<std:
         const mpi_test::Fitted fitted = mpi_test::fit_mlp_case(args[1], comm);
         if (const int status = check_identical(*comm, fitted)) return status;
         if (comm->rank() == 0) mpi_test::write_fitted(args[2], fitted);
+        return 0;
+    }
+    if (scenario == "mlp-float" && args.size() == 2) {
+        const mpi_test::Fitted fitted = mpi_test::fit_float_case(comm);
+        if (const int status = check_identical(*comm, fitted)) return status;
+        if (comm->rank() == 0) mpi_test::write_fitted(args[1], fitted);
         return 0;
     }
     if ((scenario == "mlp-nan-on" || scenario == "mlp-other-data-on") && args.size() == 2) {

@@ -40,6 +40,20 @@ INSTANTIATE_TEST_SUITE_P(Cases, MpiEstimatorTest, ::testing::ValuesIn(all_cases(
                              return info.param.name + "_np" + std::to_string(info.param.ranks);
                          });
 
+class MpiEstimatorFloatTest : public MpiTest {};
+
+TEST_F(MpiEstimatorFloatTest, AFloatFitMatchesTheOneProcessFitToFloatPrecision) {
+    const RunResult r = mpirun_np(4, MPI_WORKER, {"mlp-float", "fitted.txt"});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    const Fitted got = read_fitted(path("fitted.txt")), want = fit_float_case(nullptr);
+    ASSERT_EQ(got.losses.size(), want.losses.size());
+    for (std::size_t i = 0; i < want.losses.size(); ++i) EXPECT_NEAR(got.losses[i], want.losses[i], 1e-4 * want.losses[i]);
+    ASSERT_EQ(got.weights.size(), want.weights.size());
+    for (std::size_t k = 0; k < want.weights.size(); ++k)
+        for (std::size_t i = 0; i < want.weights[k].size(); ++i)
+            EXPECT_NEAR(got.weights[k].data()[i], want.weights[k].data()[i], 1e-4) << "weight " << k << " element " << i;
+}
+
 class MpiEstimatorFailureTest : public MpiTest {};
 
 TEST_F(MpiEstimatorFailureTest, BadDataOnOneRankStopsEveryRankBeforeTraining) {

@@ -12,7 +12,7 @@ run(${CMAKE_COMMAND} -S ${CONSUMER_SOURCE_DIR} -B ${WORK_DIR}/build -DCMAKE_BUIL
     -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/consumer)
-if(NOT last_output MATCHES "5\\.43656.*22\\.1672.*80\\.3421")
+if(NOT last_output MATCHES "5\\.43656.*22\\.16716.*80\\.34214")
   message(FATAL_ERROR "consumer printed an unexpected result:\n${last_output}")
 endif()
 message(STATUS "${last_output}")

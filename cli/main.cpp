@@ -57,17 +57,36 @@ protected:
     std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
 };
 
+/// Once start()ed, std::cout and std::cerr write nowhere until this object goes, which gives
+/// them their buffers back (before the streams are flushed at exit).
+class Silence {
+public:
+    Silence() = default;
+    Silence(const Silence&) = delete;
+    Silence& operator=(const Silence&) = delete;
+    void start() {
+        old_out_ = std::cout.rdbuf(&null_);
+        old_err_ = std::cerr.rdbuf(&null_);
+    }
+    ~Silence() {
+        if (old_out_) std::cout.rdbuf(old_out_);
+        if (old_err_) std::cerr.rdbuf(old_err_);
+    }
+
+private:
+    NullBuffer null_;
+    std::streambuf* old_out_ = nullptr;
+    std::streambuf* old_err_ = nullptr;
+};
+
 /// The ranks of mpirun, when it started this process (else nullptr). Ranks other than 0 are
 /// silenced.
-std::shared_ptr<tapegrad::optim::Communicator> join_ranks([[maybe_unused]] int& argc, [[maybe_unused]] char**& argv) {
+std::shared_ptr<tapegrad::optim::Communicator> join_ranks([[maybe_unused]] int& argc, [[maybe_unused]] char**& argv,
+                                                          [[maybe_unused]] Silence& silence) {
 #ifdef TAPEGRAD_WITH_MPI
     if (tapegrad::mpi::launched_by_mpirun()) {
         auto comm = tapegrad::mpi::world(argc, argv);
-        if (comm->rank() != 0) {
-            static NullBuffer null_buffer;
-            std::cout.rdbuf(&null_buffer);
-            std::cerr.rdbuf(&null_buffer);
-        }
+        if (comm->rank() != 0) silence.start();
         return comm;
     }
 #endif
@@ -77,7 +96,8 @@ std::shared_ptr<tapegrad::optim::Communicator> join_ranks([[maybe_unused]] int& 
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::shared_ptr<tapegrad::optim::Communicator> comm = join_ranks(argc, argv);  // until main returns
+    Silence silence;  // outlives comm: MPI_Finalize runs first, then the streams are restored
+    const std::shared_ptr<tapegrad::optim::Communicator> comm = join_ranks(argc, argv, silence);
     bool collective = false;
     const int exit_code = run_command(argc, argv, comm, collective);
     if (collective && exit_code != 0 && !comm->stopped_together()) {

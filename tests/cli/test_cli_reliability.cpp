@@ -9,7 +9,6 @@
 
 #include <csignal>
 #include <fstream>
-#include <regex>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -133,10 +132,10 @@ TEST_F(CliFiles, FailedExportLeavesTheOldWeights) {
 // io::write_file_atomically: no other code opens a file for writing.
 TEST(Writers, OnlyTheAtomicWriterOpensFilesForWriting) {
     const fs::path root = TAPEGRAD_SOURCE_DIR;
-    const std::regex opens_for_writing(R"(std::ofstream|std::fstream|\bfopen\s*\(|\bcreat\s*\(|O_WRONLY|O_RDWR)");
+    const char* opens_for_writing[] = {"std::ofstream", "std::fstream", "fopen(", "creat(", "O_WRONLY", "O_RDWR"};
     std::vector<std::string> offenders;
     std::size_t files_scanned = 0;
-    for (const char* part : {"autograd", "nn", "optim", "io", "mlp", "cli", "examples"}) {
+    for (const char* part : {"autograd", "nn", "optim", "io", "mlp", "mpi", "cli", "examples"}) {
         if (!fs::is_directory(root / part)) continue;
         for (const auto& entry : fs::recursive_directory_iterator(root / part)) {
             const std::string ext = entry.path().extension().string();
@@ -148,8 +147,9 @@ TEST(Writers, OnlyTheAtomicWriterOpensFilesForWriting) {
             for (std::size_t number = 1; std::getline(in, line); ++number) {
                 const auto code = line.find_first_not_of(" \t");
                 if (code != std::string::npos && line.compare(code, 2, "//") == 0) continue;  // comments may say it
-                if (std::regex_search(line, opens_for_writing))
-                    offenders.push_back(entry.path().string() + ":" + std::to_string(number) + ": " + line);
+                for (const char* call : opens_for_writing)
+                    if (line.find(call) != std::string::npos)
+                        offenders.push_back(entry.path().string() + ":" + std::to_string(number) + ": " + line);
             }
         }
     }

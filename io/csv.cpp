@@ -169,10 +169,13 @@ bool parse_number(const std::string& cell, T& value, std::string& problem) {
 
 // ---- writing ----------------------------------------------------------------------------------
 
-/// A field as CSV: quoted if it holds a comma, quote or line break, or if it is the empty only
-/// field of a line (which would otherwise read back as a blank line).
+/// A field as CSV: quoted if it holds a comma, quote or line break, if it is the empty only
+/// field of a line (which would otherwise read back as a blank line), or if it starts with a
+/// UTF-8 byte-order mark (which, first in a file, the reader would drop).
 std::string csv_field(const std::string& text, bool only_field) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos && !(only_field && text.empty())) return text;
+    const bool starts_with_bom = text.compare(0, 3, "\xEF\xBB\xBF") == 0;
+    if (text.find_first_of(",\"\r\n") == std::string::npos && !(only_field && text.empty()) && !starts_with_bom)
+        return text;
     std::string quoted = "\"";
     for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
     return quoted + "\"";

@@ -233,5 +233,16 @@ TEST(CsvWrite, StringCellsRoundTrip) {
     EXPECT_EQ(read_csv(dir.file("one.csv")).rows, one_column.rows);
 }
 
+TEST(CsvWrite, FieldStartingWithByteOrderMarkRoundTrips) {
+    // The reader drops one byte-order mark at the start of a file; a header field that itself
+    // starts with one (a file saved with two, found by the fuzzer) is quoted so it reads back whole.
+    TempDir dir;
+    const std::string bom = "\xEF\xBB\xBF";
+    const CsvTable table = parse_csv(bom + bom + "x0,x1\n1,2\n", "two_boms.csv");
+    EXPECT_EQ(table.header, (Row{bom + "x0", "x1"}));
+    write_csv(dir.file("copy.csv"), table);
+    EXPECT_EQ(read_csv(dir.file("copy.csv")).header, table.header);
+}
+
 }  // namespace
 }  // namespace tapegrad::io

@@ -7,6 +7,8 @@
 #   fuzz/run.sh 3600       # a long run: an hour a target
 #   FUZZ_TARGETS="csv npy" fuzz/run.sh 600    # some targets only
 #   FUZZ_JOBS=2 fuzz/run.sh 3600              # two fuzzing processes a target (on 2 cores)
+#   FUZZ_SEED=1 fuzz/run.sh 30                # CI: a fixed seed, so a run explores the same inputs
+#                                             # as any longer run with that seed, in the same order
 #
 # Inputs that found new code are kept in build-fuzz/corpus/<target>/ (seeded from
 # fuzz/corpus/<target>/, which is read-only here); a long run can add the best of them to
@@ -20,6 +22,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 targets=${FUZZ_TARGETS:-csv npy model_file init_weights flags}
 jobs=${FUZZ_JOBS:-1}
+seed=${FUZZ_SEED:-}
 
 mkdir -p "$build"
 cmake -S "$root/fuzz" -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$build/configure.log" 2>&1 ||
@@ -37,6 +40,7 @@ for target in $targets; do
   extra=()
   [[ -f "$root/fuzz/dict/$target.dict" ]] && extra+=(-dict="$root/fuzz/dict/$target.dict")
   [[ $jobs -gt 1 ]] && extra+=(-fork="$jobs")
+  [[ -n $seed ]] && extra+=(-seed="$seed")
   if ! "$build/fuzz_$target" "${extra[@]}" -max_total_time="$seconds" \
        -timeout=20 -rss_limit_mb=2048 -max_len=65536 -close_fd_mask=3 -print_final_stats=1 \
        -artifact_prefix="$build/artifacts/$target-" \

@@ -13,3 +13,4 @@
 #include "ops/loss.hpp"
 #include "ops/reduce.hpp"
 #include "tape.hpp"
+#include "vector_math.hpp"

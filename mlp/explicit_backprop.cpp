@@ -6,6 +6,8 @@
 
 #include <xtensor-blas/xblas.hpp>
 
+#include <tapegrad/autograd/vector_math.hpp>
+
 namespace tapegrad::mlp {
 
 namespace {
@@ -78,7 +80,7 @@ void activate_inplace(Activation f, Array<T>& z) {
     switch (f) {
         case Activation::identity: return;
         case Activation::logistic: for (std::size_t i = 0; i < size; ++i) p[i] = logistic(p[i]); return;
-        case Activation::tanh: for (std::size_t i = 0; i < size; ++i) p[i] = std::tanh(p[i]); return;
+        case Activation::tanh: tanh_n(p, p, size); return;  // the tape's vectorised kernel
         case Activation::relu: for (std::size_t i = 0; i < size; ++i) p[i] = std::max(p[i], T(0)); return;
         case Activation::softmax: {
             // each row: e^(z - max z) / sum e^(z - max z)
@@ -86,8 +88,10 @@ void activate_inplace(Activation f, Array<T>& z) {
             for (std::size_t r = 0; r < rows; ++r) {
                 T* row = p + r * cols;
                 const T top = *std::max_element(row, row + cols);
+                for (std::size_t c = 0; c < cols; ++c) row[c] -= top;
+                exp_n(row, row, cols);  // the tape's vectorised kernel
                 T total = 0;
-                for (std::size_t c = 0; c < cols; ++c) total += (row[c] = std::exp(row[c] - top));
+                for (std::size_t c = 0; c < cols; ++c) total += row[c];
                 for (std::size_t c = 0; c < cols; ++c) row[c] /= total;
             }
             return;

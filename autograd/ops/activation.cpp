@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "../op_helpers.hpp"
+#include "../vector_math.hpp"
 #include "axes.hpp"
 
 namespace tapegrad {
@@ -52,6 +53,14 @@ void softmax_lanes(const Array<T>& a, Array<T>& y, std::size_t axis, bool log_ou
         T top = x[start];
         for (std::size_t j = 1; j < n; ++j) top = std::max(top, x[start + j * stride]);
         T total = 0;
+        if (stride == 1 && !log_output) {  // the last axis: e^(x - top) vectorised, in place in out
+            T* lane = out + start;
+            for (std::size_t j = 0; j < n; ++j) lane[j] = x[start + j] - top;
+            exp_n(lane, lane, n);
+            for (std::size_t j = 0; j < n; ++j) total += lane[j];
+            for (std::size_t j = 0; j < n; ++j) lane[j] /= total;
+            return;
+        }
         for (std::size_t j = 0; j < n; ++j) total += std::exp(x[start + j * stride] - top);
         if (log_output) {
             const T log_total = std::log(total);
@@ -114,7 +123,13 @@ Var<T> softmax_op(const Op<T>& op, Var<T> a, std::ptrdiff_t axis, bool log_outpu
 
 template <class T> Var<T> relu(Var<T> a) { return map_unary(kRelu<T>, a, [](T x) { return x > 0 ? x : T(0); }); }
 template <class T> Var<T> logistic(Var<T> a) { return map_unary(kLogistic<T>, a, [](T x) { return logistic_value(x); }); }
-template <class T> Var<T> tanh(Var<T> a) { return map_unary(kTanh<T>, a, [](T x) { return std::tanh(x); }); }
+template <class T> Var<T> tanh(Var<T> a) {
+    Tape<T>& tape = a.tape();
+    tape.check(a, kTanh<T>.name);
+    Var<T> out = tape.record(&kTanh<T>, {a}, a.shape());
+    tanh_n(tape.value(a.index()).data(), tape.node(out).value().data(), a.size());  // vectorised
+    return out;
+}
 template <class T> Var<T> softmax(Var<T> a, std::ptrdiff_t axis) { return softmax_op(kSoftmax<T>, a, axis, false); }
 template <class T> Var<T> log_softmax(Var<T> a, std::ptrdiff_t axis) { return softmax_op(kLogSoftmax<T>, a, axis, true); }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "../op_helpers.hpp"
+#include "../vector_math.hpp"
 
 namespace tapegrad {
 
@@ -178,7 +179,13 @@ template <class T> Var<T> sqrt(Var<T> a) {
     check_domain<T>(kSqrt<T>.name, "input", a.value(), [](T x) { return x >= 0 || std::isnan(x); }, "[0, inf)");
     return map_unary(kSqrt<T>, a, [](T x) { return std::sqrt(x); });
 }
-template <class T> Var<T> exp(Var<T> a) { return map_unary(kExp<T>, a, [](T x) { return std::exp(x); }); }
+template <class T> Var<T> exp(Var<T> a) {
+    Tape<T>& tape = a.tape();
+    tape.check(a, kExp<T>.name);
+    Var<T> out = tape.record(&kExp<T>, {a}, a.shape());
+    exp_n(tape.value(a.index()).data(), tape.node(out).value().data(), a.size());  // vectorised
+    return out;
+}
 template <class T> Var<T> log(Var<T> a) {
     a.tape().check(a, kLog<T>.name);
     check_domain<T>(kLog<T>.name, "input", a.value(), [](T x) { return x >= 0 || std::isnan(x); }, "[0, inf)");

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "../op_helpers.hpp"
+#include "../vector_math.hpp"
 #include "activation.hpp"
 
 namespace tapegrad {
@@ -123,8 +124,10 @@ template <class T> Var<T> softmax_log_loss(Var<T> logits, Var<T> target) {
         T* pr = node.saved.data() + r * cols;
         T top = zr[0];
         for (std::size_t c = 1; c < cols; ++c) top = std::max(top, zr[c]);
+        for (std::size_t c = 0; c < cols; ++c) pr[c] = zr[c] - top;
+        exp_n(pr, pr, cols);  // vectorised
         T norm = 0;
-        for (std::size_t c = 0; c < cols; ++c) norm += (pr[c] = std::exp(zr[c] - top));
+        for (std::size_t c = 0; c < cols; ++c) norm += pr[c];
         for (std::size_t c = 0; c < cols; ++c) {
             pr[c] /= norm;
             total += xlogy(y.data()[r * cols + c], clip_probability(pr[c]));

@@ -1,0 +1,27 @@
+#pragma once
+/// Elementwise math over whole arrays, vectorised where the C library offers vector versions.
+///
+///     tanh_n(x, y, n)   y[i] = tanh(x[i])   for i < n
+///     exp_n(x, y, n)    y[i] = exp(x[i])    for i < n
+///
+/// x and y may be the same array. On x86-64 with glibc >= 2.35 these call glibc's vector math
+/// library (libmvec: 4 doubles or 8 floats at a time with AVX2, 2 or 4 with SSE), which is within
+/// 4 ulp of the scalar `std::tanh` / `std::exp` (measured: 3 ulp) and 7x faster for tanh.
+/// Elsewhere, or when CMake finds no libmvec, they are the scalar loops.
+///
+/// Every element goes through the same function whatever its position: the tail that does not
+/// fill a vector is padded, not handed to the scalar function, so a row gives the same result
+/// in a batch of 1 as in a batch of 1000 (predict on one row equals predict on many).
+/// NaN and infinities follow the scalar functions: tanh(+-inf) = +-1, exp(-inf) = 0, NaN stays NaN.
+
+#include <cstddef>
+
+namespace tapegrad {
+
+template <class T> void tanh_n(const T* x, T* y, std::size_t n);
+template <class T> void exp_n(const T* x, T* y, std::size_t n);
+
+/// The implementation in use: "libmvec avx2", "libmvec sse" or "scalar" (for benchmark reports).
+const char* vector_math_backend();
+
+}  // namespace tapegrad

@@ -109,6 +109,19 @@ void exp_n(const T* x, T* y, std::size_t n) {
 #endif
 }
 
+template <class T>
+T dot_n(const T* x, const T* y, std::size_t n) {
+    constexpr std::size_t lanes = 8;
+    T partial[lanes] = {};
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes)
+        for (std::size_t j = 0; j < lanes; ++j) partial[j] += x[i + j] * y[i + j];
+    for (std::size_t j = 0; i + j < n; ++j) partial[j] += x[i + j] * y[i + j];
+    for (std::size_t width = lanes / 2; width > 0; width /= 2)
+        for (std::size_t j = 0; j < width; ++j) partial[j] += partial[j + width];
+    return partial[0];
+}
+
 const char* vector_math_backend() {
 #ifdef TAPEGRAD_USE_LIBMVEC
     return kHasAvx2 ? "libmvec avx2" : "libmvec sse";
@@ -121,5 +134,7 @@ template void tanh_n(const float*, float*, std::size_t);
 template void tanh_n(const double*, double*, std::size_t);
 template void exp_n(const float*, float*, std::size_t);
 template void exp_n(const double*, double*, std::size_t);
+template float dot_n(const float*, const float*, std::size_t);
+template double dot_n(const double*, const double*, std::size_t);
 
 }  // namespace tapegrad

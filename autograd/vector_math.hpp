@@ -3,6 +3,7 @@
 ///
 ///     tanh_n(x, y, n)   y[i] = tanh(x[i])   for i < n
 ///     exp_n(x, y, n)    y[i] = exp(x[i])    for i < n
+///     dot_n(x, y, n)    sum_i x[i] y[i]
 ///
 /// x and y may be the same array. On x86-64 with glibc >= 2.35 these call glibc's vector math
 /// library (libmvec: 4 doubles or 8 floats at a time with AVX2, 2 or 4 with SSE), which is within
@@ -20,6 +21,10 @@ namespace tapegrad {
 
 template <class T> void tanh_n(const T* x, T* y, std::size_t n);
 template <class T> void exp_n(const T* x, T* y, std::size_t n);
+
+/// sum_i x[i] * y[i], in 8 interleaved partial sums (lane j takes i = j mod 8) added pairwise at the
+/// end: vectorised, and the same order of additions on every machine and thread count.
+template <class T> T dot_n(const T* x, const T* y, std::size_t n);
 
 /// The implementation in use: "libmvec avx2", "libmvec sse" or "scalar" (for benchmark reports).
 const char* vector_math_backend();

@@ -143,9 +143,8 @@ template <class T> Var<T> l2_penalty(Var<T> weight, double scale) {
     Var<T> out = tape.record(&kL2Penalty<T>, {weight}, Shape{});
     Node<T>& node = tape.node(out);
     node.scalars[0] = scale;
-    T total = 0;
-    for (T w : tape.value(weight.index())) total += w * w;
-    node.value().data()[0] = static_cast<T>(scale) * total;
+    const Array<T>& w = tape.value(weight.index());
+    node.value().data()[0] = static_cast<T>(scale) * dot_n(w.data(), w.data(), w.size());  // vectorised
     return out;
 }
 

@@ -1,4 +1,4 @@
-// vector_math: tanh_n and exp_n against the scalar std::tanh / std::exp (within 4 ulp), at every
+// vector_math: dot_n exact on exact data; tanh_n and exp_n against the scalar std::tanh / std::exp (within 4 ulp), at every
 // length (the padded tail), in place, the same result for an element at any position, and the
 // scalar functions' answers at zero, the extremes, the infinities and NaN.
 
@@ -72,6 +72,20 @@ TYPED_TEST(VectorMath, SpecialValuesAsTheScalarFunctions) {
         else EXPECT_LE(ulps(y_exp[i], want_exp), 4.0) << "exp(" << x[i] << ") = " << y_exp[i];
     }
     EXPECT_TRUE(std::signbit(y_tanh[1])) << "tanh(-0) is -0";
+}
+
+TYPED_TEST(VectorMath, DotIsTheSumOfProductsAtEveryLength) {
+    using T = TypeParam;
+    for (std::size_t n = 0; n <= 37; ++n) {
+        std::vector<T> x(n), y(n);
+        long double exact = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            x[i] = T(0.5) + static_cast<T>(i);  // products and their sums are exact in float too
+            y[i] = static_cast<T>(i % 3) - T(1);
+            exact += static_cast<long double>(x[i]) * y[i];
+        }
+        EXPECT_EQ(dot_n(x.data(), y.data(), n), static_cast<T>(exact)) << "n = " << n;
+    }
 }
 
 TEST(VectorMath, NamesItsBackend) {

@@ -17,6 +17,16 @@
 
 #include <cstddef>
 
+/// On a function holding a hot elementwise loop: compile it for AVX2 (256-bit vectors) and for
+/// baseline x86-64, and choose at load time by the CPU (target_clones, an ifunc of glibc).
+/// AVX2 without FMA: the same IEEE operations element by element, only wider, so both clones give
+/// the same bits. Elsewhere (another architecture or C library) the function is compiled once.
+#if defined(__x86_64__) && defined(__GLIBC__) && !defined(__SANITIZE_THREAD__)
+#define TAPEGRAD_CLONE_FOR_AVX2 __attribute__((target_clones("avx2", "default")))
+#else
+#define TAPEGRAD_CLONE_FOR_AVX2
+#endif
+
 namespace tapegrad {
 
 template <class T> void tanh_n(const T* x, T* y, std::size_t n);

@@ -4,9 +4,36 @@
 #include <cstdio>
 #include <limits>
 
+#include <tapegrad/autograd/vector_math.hpp>
+
 #include "parameters.hpp"
 
 namespace tapegrad::optim {
+
+namespace {
+
+/// sklearn's Adam update of one parameter, element by element, in sklearn's order:
+///   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  value += -lr_t m / (sqrt(v) + eps)
+template <class T>
+inline void adam_elements(T* value, const T* grad, T* m, T* v, std::size_t n, T beta_1, T one_minus_beta_1, T beta_2,
+                          T one_minus_beta_2, T minus_lr, T epsilon) {
+    for (std::size_t i = 0; i < n; ++i) {
+        m[i] = beta_1 * m[i] + one_minus_beta_1 * grad[i];
+        v[i] = beta_2 * v[i] + one_minus_beta_2 * (grad[i] * grad[i]);
+        value[i] += minus_lr * m[i] / (std::sqrt(v[i]) + epsilon);
+    }
+}
+// One function per type, cloned for AVX2 (the square roots and divisions are most of the loop).
+TAPEGRAD_CLONE_FOR_AVX2 void adam_update(float* value, const float* grad, float* m, float* v, std::size_t n, float b1,
+                                         float c1, float b2, float c2, float lr, float eps) {
+    adam_elements(value, grad, m, v, n, b1, c1, b2, c2, lr, eps);
+}
+TAPEGRAD_CLONE_FOR_AVX2 void adam_update(double* value, const double* grad, double* m, double* v, std::size_t n,
+                                         double b1, double c1, double b2, double c2, double lr, double eps) {
+    adam_elements(value, grad, m, v, n, b1, c1, b2, c2, lr, eps);
+}
+
+}  // namespace
 
 template <class T>
 Adam<T>::Adam(std::vector<Parameter<T>*> params, AdamOptions options)
@@ -37,13 +64,8 @@ void Adam<T>::step() {
     for (std::size_t k = 0; k < params_.size(); ++k) {
         T* value = params_[k]->value.data();
         const T* grad = params_[k]->grad.data();
-        T* m = first_moments_[k].data();
-        T* v = second_moments_[k].data();
-        for (std::size_t i = 0, n = first_moments_[k].size(); i < n; ++i) {
-            m[i] = beta_1 * m[i] + one_minus_beta_1 * grad[i];
-            v[i] = beta_2 * v[i] + one_minus_beta_2 * (grad[i] * grad[i]);
-            value[i] += minus_lr * m[i] / (std::sqrt(v[i]) + epsilon);
-        }
+        adam_update(value, grad, first_moments_[k].data(), second_moments_[k].data(), first_moments_[k].size(),
+                    beta_1, one_minus_beta_1, beta_2, one_minus_beta_2, minus_lr, epsilon);
     }
 }
 

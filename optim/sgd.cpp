@@ -4,9 +4,41 @@
 #include <cstdio>
 #include <limits>
 
+#include <tapegrad/autograd/vector_math.hpp>
+
 #include "parameters.hpp"
 
 namespace tapegrad::optim {
+
+namespace {
+
+/// sklearn's SGD update of one parameter, element by element:
+///   velocity = momentum velocity - lr g;  value += momentum velocity - lr g (Nesterov) or velocity
+template <class T>
+inline void sgd_elements(T* value, const T* grad, T* velocity, std::size_t n, T momentum, T lr, bool nesterov) {
+    if (nesterov) {
+        for (std::size_t i = 0; i < n; ++i) {
+            velocity[i] = momentum * velocity[i] - lr * grad[i];
+            value[i] += momentum * velocity[i] - lr * grad[i];
+        }
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            velocity[i] = momentum * velocity[i] - lr * grad[i];
+            value[i] += velocity[i];
+        }
+    }
+}
+// One function per type, cloned for AVX2.
+TAPEGRAD_CLONE_FOR_AVX2 void sgd_update(float* value, const float* grad, float* velocity, std::size_t n,
+                                        float momentum, float lr, bool nesterov) {
+    sgd_elements(value, grad, velocity, n, momentum, lr, nesterov);
+}
+TAPEGRAD_CLONE_FOR_AVX2 void sgd_update(double* value, const double* grad, double* velocity, std::size_t n,
+                                        double momentum, double lr, bool nesterov) {
+    sgd_elements(value, grad, velocity, n, momentum, lr, nesterov);
+}
+
+}  // namespace
 
 template <class T>
 SGD<T>::SGD(std::vector<Parameter<T>*> params, SGDOptions options)
@@ -28,19 +60,7 @@ void SGD<T>::step() {
     for (std::size_t k = 0; k < params_.size(); ++k) {
         T* value = params_[k]->value.data();
         const T* grad = params_[k]->grad.data();
-        T* velocity = velocities_[k].data();
-        const std::size_t n = velocities_[k].size();
-        if (options_.nesterov) {
-            for (std::size_t i = 0; i < n; ++i) {
-                velocity[i] = momentum * velocity[i] - lr * grad[i];
-                value[i] += momentum * velocity[i] - lr * grad[i];
-            }
-        } else {
-            for (std::size_t i = 0; i < n; ++i) {
-                velocity[i] = momentum * velocity[i] - lr * grad[i];
-                value[i] += velocity[i];
-            }
-        }
+        sgd_update(value, grad, velocities_[k].data(), velocities_[k].size(), momentum, lr, options_.nesterov);
     }
 }
 

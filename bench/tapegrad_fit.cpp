@@ -8,8 +8,8 @@
 //            the timed region is fit(X, y) alone, as sklearn's peer times fit.
 // explicit:  the explicit-formula loop, sklearn's hand-written backprop in C++ over the same
 //            kernels: the epoch loop of consecutive batches (rows copied into a reused buffer),
-//            mlp::explicit_backprop into reused buffers, then sklearn's Adam / SGD update written
-//            out element by element, in sklearn's order of operations:
+//            mlp::explicit_backprop into reused buffers, then sklearn's Adam / SGD update by the
+//            kernels the estimator's optimizers use, element by element in sklearn's order:
 //              adam: t += 1; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
 //                    lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); p += -lr_t m / (sqrt(v) + eps)
 //              sgd:  v = momentum v - lr g; p += momentum v - lr g (Nesterov) or p += v
@@ -177,7 +177,8 @@ json run_estimator(const Workload<T>& w) {
 
 // ---- the explicit-formula loop ----------------------------------------------------------------
 
-/// sklearn's Adam and SGD (constant learning rate), element by element, in sklearn's order.
+/// sklearn's Adam and SGD (constant learning rate) through the update kernels the estimator's
+/// optimizers use (optim::adam_update, optim::sgd_update): element by element, in sklearn's order.
 template <class T>
 class ExplicitOptimizer {
 public:
@@ -200,29 +201,15 @@ public:
             const double lr_t = lr_ * std::sqrt(1 - std::pow(beta_2_, t_)) / (1 - std::pow(beta_1_, t_));
             const T b1 = T(beta_1_), one_minus_b1 = T(1 - beta_1_), b2 = T(beta_2_), one_minus_b2 = T(1 - beta_2_);
             const T minus_lr_t = T(-lr_t), eps = T(epsilon_);
-            for (std::size_t j = 0; j < params.size(); ++j) {
-                T* p = params[j]->data();
-                const T* g = grads[j]->data();
-                T* m = first_[j].data();
-                T* v = second_[j].data();
-                for (std::size_t i = 0, size = first_[j].size(); i < size; ++i) {
-                    m[i] = b1 * m[i] + one_minus_b1 * g[i];
-                    v[i] = b2 * v[i] + one_minus_b2 * (g[i] * g[i]);
-                    p[i] += minus_lr_t * m[i] / (std::sqrt(v[i]) + eps);
-                }
-            }
+            for (std::size_t j = 0; j < params.size(); ++j)
+                tapegrad::optim::adam_update(params[j]->data(), grads[j]->data(), first_[j].data(), second_[j].data(),
+                                             first_[j].size(), b1, one_minus_b1, b2, one_minus_b2, minus_lr_t, eps);
             return;
         }
         const T momentum = T(momentum_), lr = T(lr_);
-        for (std::size_t j = 0; j < params.size(); ++j) {
-            T* p = params[j]->data();
-            const T* g = grads[j]->data();
-            T* velocity = first_[j].data();
-            for (std::size_t i = 0, size = first_[j].size(); i < size; ++i) {
-                velocity[i] = momentum * velocity[i] - lr * g[i];
-                p[i] += nesterov_ ? momentum * velocity[i] - lr * g[i] : velocity[i];
-            }
-        }
+        for (std::size_t j = 0; j < params.size(); ++j)
+            tapegrad::optim::sgd_update(params[j]->data(), grads[j]->data(), first_[j].data(), first_[j].size(),
+                                        momentum, lr, nesterov_);
     }
 
 private:

@@ -228,8 +228,7 @@ void explicit_backprop(const ExplicitMLP<T>& model, const Array<T>& X, const Arr
 
     // loss + 0.5 alpha sum(W^2) / n
     T squares = 0;
-    for (const Array<T>& coef : model.coefs)
-        for (const T w : coef) squares += w * w;
+    for (const Array<T>& coef : model.coefs) squares += dot_n(coef.data(), coef.data(), coef.size());  // np.dot(s, s)
     result.loss = data_loss(output, prediction, Y) +
                   T(0.5) * static_cast<T>(model.alpha) * squares / static_cast<T>(rows);
 

@@ -12,8 +12,7 @@ namespace tapegrad::optim {
 
 namespace {
 
-/// sklearn's Adam update of one parameter, element by element, in sklearn's order:
-///   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  value += -lr_t m / (sqrt(v) + eps)
+/// sklearn's Adam update of one parameter, element by element, in sklearn's order.
 template <class T>
 inline void adam_elements(T* value, const T* grad, T* m, T* v, std::size_t n, T beta_1, T one_minus_beta_1, T beta_2,
                           T one_minus_beta_2, T minus_lr, T epsilon) {
@@ -23,6 +22,9 @@ inline void adam_elements(T* value, const T* grad, T* m, T* v, std::size_t n, T 
         value[i] += minus_lr * m[i] / (std::sqrt(v[i]) + epsilon);
     }
 }
+
+}  // namespace
+
 // One function per type, cloned for AVX2 (the square roots and divisions are most of the loop).
 TAPEGRAD_CLONE_FOR_AVX2 void adam_update(float* value, const float* grad, float* m, float* v, std::size_t n, float b1,
                                          float c1, float b2, float c2, float lr, float eps) {
@@ -32,8 +34,6 @@ TAPEGRAD_CLONE_FOR_AVX2 void adam_update(double* value, const double* grad, doub
                                          double b1, double c1, double b2, double c2, double lr, double eps) {
     adam_elements(value, grad, m, v, n, b1, c1, b2, c2, lr, eps);
 }
-
-}  // namespace
 
 template <class T>
 Adam<T>::Adam(std::vector<Parameter<T>*> params, AdamOptions options)

@@ -27,6 +27,16 @@ struct AdamOptions {
     double epsilon = 1e-8;              ///< > 0
 };
 
+/// The update of one parameter of n elements, in place, as `step()` does it:
+///   m = beta_1 m + one_minus_beta_1 g;  v = beta_2 v + one_minus_beta_2 g^2;
+///   value += minus_lr_t m / (sqrt(v) + epsilon)
+/// Vectorised (AVX2 where the CPU has it, the same bits either way). Also the update of the
+/// benchmark's explicit-formula loop, so that it and the estimator share this kernel.
+void adam_update(float* value, const float* grad, float* m, float* v, std::size_t n, float beta_1,
+                 float one_minus_beta_1, float beta_2, float one_minus_beta_2, float minus_lr_t, float epsilon);
+void adam_update(double* value, const double* grad, double* m, double* v, std::size_t n, double beta_1,
+                 double one_minus_beta_1, double beta_2, double one_minus_beta_2, double minus_lr_t, double epsilon);
+
 template <class T>
 class Adam {
 public:

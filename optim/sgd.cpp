@@ -12,8 +12,7 @@ namespace tapegrad::optim {
 
 namespace {
 
-/// sklearn's SGD update of one parameter, element by element:
-///   velocity = momentum velocity - lr g;  value += momentum velocity - lr g (Nesterov) or velocity
+/// sklearn's SGD update of one parameter, element by element.
 template <class T>
 inline void sgd_elements(T* value, const T* grad, T* velocity, std::size_t n, T momentum, T lr, bool nesterov) {
     if (nesterov) {
@@ -28,6 +27,9 @@ inline void sgd_elements(T* value, const T* grad, T* velocity, std::size_t n, T 
         }
     }
 }
+
+}  // namespace
+
 // One function per type, cloned for AVX2.
 TAPEGRAD_CLONE_FOR_AVX2 void sgd_update(float* value, const float* grad, float* velocity, std::size_t n,
                                         float momentum, float lr, bool nesterov) {
@@ -37,8 +39,6 @@ TAPEGRAD_CLONE_FOR_AVX2 void sgd_update(double* value, const double* grad, doubl
                                         double momentum, double lr, bool nesterov) {
     sgd_elements(value, grad, velocity, n, momentum, lr, nesterov);
 }
-
-}  // namespace
 
 template <class T>
 SGD<T>::SGD(std::vector<Parameter<T>*> params, SGDOptions options)

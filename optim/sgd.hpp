@@ -29,6 +29,15 @@ struct SGDOptions {
     double power_t = 0.5;             ///< >= 0, exponent of invscaling
 };
 
+/// The update of one parameter of n elements, in place, as `step()` does it:
+///   velocity = momentum velocity - lr g;  value += momentum velocity - lr g (Nesterov) or velocity
+/// Vectorised (AVX2 where the CPU has it, the same bits either way). Also the update of the
+/// benchmark's explicit-formula loop, so that it and the estimator share this kernel.
+void sgd_update(float* value, const float* grad, float* velocity, std::size_t n, float momentum, float lr,
+                bool nesterov);
+void sgd_update(double* value, const double* grad, double* velocity, std::size_t n, double momentum, double lr,
+                bool nesterov);
+
 template <class T>
 class SGD {
 public:

@@ -90,11 +90,12 @@ void Tape<T>::run_backward_checking(std::int32_t from) {
     check_new_values();  // the last nodes' values, before any vjp reads them
     for (std::int32_t i = from; i >= 0; --i) {
         Node<T>& n = node_at(i);
-        if (!n.op || !n.requires_grad) continue;
+        if (!n.op || !n.requires_grad || skip_unreached(n)) continue;
         n.op->vjp(*this, n);
         for (int k = 0; k < n.n_inputs; ++k) {
             const std::int32_t input = n.input(k);
             if (!needs_grad(input)) continue;
+            if (node_at(input).op && !node_at(input).grad_ready) continue;  // nothing written (an empty product)
             const Array<T>& grad = node_at(input).grad();
             const std::size_t bad = first_non_finite(grad);
             if (bad == grad.size()) continue;

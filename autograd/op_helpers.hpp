@@ -30,7 +30,8 @@ Var<T> map_unary(const Op<T>& op, Var<T> a, F f) {
     return out;
 }
 
-/// The vjp of a unary elementwise op: grad_x[i] += df(g[i], x[i], y[i]).
+/// The vjp of a unary elementwise op: grad_x[i] += df(g[i], x[i], y[i]) (or = on the first write
+/// of this backward, see Tape::grad_target).
 template <class T, class F>
 void accumulate_unary_vjp(Tape<T>& tape, Node<T>& node, F df) {
     const std::int32_t input = node.input(0);
@@ -39,9 +40,14 @@ void accumulate_unary_vjp(Tape<T>& tape, Node<T>& node, F df) {
     const T* px = x.data();
     const T* py = node.value().data();
     const T* pg = node.grad().data();
-    T* gx = tape.grad(input).data();
+    auto target = tape.grad_target(input);
+    T* gx = target.grad.data();
     const std::size_t n = x.size();
-    for (std::size_t i = 0; i < n; ++i) gx[i] += df(pg[i], px[i], py[i]);
+    if (target.assign) {
+        for (std::size_t i = 0; i < n; ++i) gx[i] = df(pg[i], px[i], py[i]);
+    } else {
+        for (std::size_t i = 0; i < n; ++i) gx[i] += df(pg[i], px[i], py[i]);
+    }
 }
 
 /// Records `op` over a and b with NumPy broadcasting and fills out = f(a, b).

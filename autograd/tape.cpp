@@ -63,6 +63,7 @@ Var<T> Tape<T>::record(const Op<T>* op, std::initializer_list<Var<T>> inputs, co
     n.requires_grad = records;
     n.param = nullptr;
     n.keepdims = false;
+    n.grad_ready = false;
     n.own_value.resize(out_shape);
     ++size_;
     return Var<T>(this, static_cast<std::int32_t>(size_ - 1), generation_);
@@ -116,6 +117,22 @@ Array<T>& Tape<T>::scratch(const Shape& shape, int slot) {
 }
 
 template <class T>
+typename Tape<T>::GradTarget Tape<T>::grad_target(std::int32_t index) {
+    Node<T>& n = node_at(index);
+    if (!n.op || n.grad_ready) return {n.grad(), false};
+    n.grad_ready = true;
+    n.own_grad.resize(n.own_value.shape());
+    return {n.own_grad, true};
+}
+
+template <class T>
+Array<T>& Tape<T>::grad(std::int32_t index) {
+    GradTarget target = grad_target(index);
+    if (target.assign) std::fill(target.grad.begin(), target.grad.end(), T(0));
+    return target.grad;
+}
+
+template <class T>
 Node<T>& Tape<T>::prepare_backward(Var<T> output, const Shape& seed_shape) {
     check(output, "backward");
     Node<T>& out = node_at(output.index());
@@ -123,15 +140,11 @@ Node<T>& Tape<T>::prepare_backward(Var<T> output, const Shape& seed_shape) {
         throw Error("backward: seed of shape " + shape_str(seed_shape) + " for output of shape " +
                     shape_str(out.value().shape()));
     if (!out.requires_grad) throw Error("backward: output does not depend on any variable or parameter");
-    // Intermediate gradients start at zero on every backward; leaves accumulate until zeroed.
-    // Nodes recorded after the output are not touched.
-    for (std::int32_t i = 0; i <= output.index(); ++i) {
-        Node<T>& n = node_at(i);
-        if (n.requires_grad && n.op) {
-            n.own_grad.resize(n.own_value.shape());
-            std::fill(n.own_grad.begin(), n.own_grad.end(), T(0));
-        }
-    }
+    // Intermediate gradients start at zero on every backward (the first vjp to write one assigns
+    // it, see grad_target; run_backward zeroes those nobody writes); leaves accumulate until
+    // zeroed. Nodes recorded after the output are not touched.
+    for (std::int32_t i = 0; i <= output.index(); ++i) node_at(i).grad_ready = false;
+    if (out.op) grad(output.index());  // the seed is added to zeros
     return out;
 }
 
@@ -162,10 +175,19 @@ void Tape<T>::backward(Var<T> output, const Array<T>& seed) {
 }
 
 template <class T>
+bool Tape<T>::skip_unreached(Node<T>& n) {
+    if (n.grad_ready) return false;
+    n.grad_ready = true;
+    n.own_grad.resize(n.own_value.shape());
+    std::fill(n.own_grad.begin(), n.own_grad.end(), T(0));
+    return true;
+}
+
+template <class T>
 void Tape<T>::run_backward(std::int32_t from) {
     for (std::int32_t i = from; i >= 0; --i) {
         Node<T>& n = node_at(i);
-        if (n.op && n.requires_grad) n.op->vjp(*this, n);
+        if (n.op && n.requires_grad && !skip_unreached(n)) n.op->vjp(*this, n);
     }
 }
 

@@ -40,7 +40,8 @@ public:
 bool thread_detects_anomalies();
 
 /// Vector-Jacobian product of one op: reads `node.grad()` (dL/d output) and adds each input's
-/// contribution into `tape.grad(input)` for the inputs where `tape.needs_grad(input)`.
+/// contribution into `tape.grad(input)` for the inputs where `tape.needs_grad(input)`; or, faster,
+/// writes it through `tape.grad_target(input)` (assigning on the first write of a backward).
 template <class T>
 using VjpFn = void (*)(Tape<T>& tape, Node<T>& node);
 
@@ -88,6 +89,7 @@ struct Node {
 
     Array<T> own_value;   ///< value storage unless the node is a parameter leaf
     Array<T> own_grad;    ///< gradient storage unless the node is a parameter leaf
+    bool grad_ready = false;  ///< an op node's own_grad holds this backward's gradient (else stale)
     Array<T> saved;       ///< what the op keeps for its vjp (mask, probabilities, ...)
     std::vector<std::size_t> saved_index;  ///< integer data the op keeps (argmax positions, ...)
     std::array<double, 2> scalars{};       ///< scalar arguments (exponent, clip bounds, ...)
@@ -172,7 +174,18 @@ public:
     Node<T>& node_at(std::int32_t index) { return *nodes_[static_cast<std::size_t>(index)]; }
     const Node<T>& node_at(std::int32_t index) const { return *nodes_[static_cast<std::size_t>(index)]; }
     const Array<T>& value(std::int32_t index) const { return node_at(index).value(); }
-    Array<T>& grad(std::int32_t index) { return node_at(index).grad(); }
+    /// The gradient buffer of node `index`, to add a contribution into (zeroed first if nothing
+    /// has been written to it in this backward).
+    Array<T>& grad(std::int32_t index);
+    /// Where a vjp writes input `index`'s gradient: the buffer and whether this is the first write
+    /// of this backward to an intermediate node. Then the buffer holds stale numbers and the vjp
+    /// must assign (`=`, GEMM beta 0) instead of adding; this saves zeroing every intermediate
+    /// gradient before backward. Leaves always accumulate (assign is false).
+    struct GradTarget {
+        Array<T>& grad;
+        bool assign;
+    };
+    GradTarget grad_target(std::int32_t index);
     bool needs_grad(std::int32_t index) const { return node_at(index).requires_grad; }
     /// A scratch buffer of the given shape, owned by the tape and reused by every vjp.
     Array<T>& scratch(const Shape& shape, int slot = 0);
@@ -194,6 +207,9 @@ private:
     /// Checks `output`, zeroes the gradients of the op nodes up to it; returns its node.
     Node<T>& prepare_backward(Var<T> output, const Shape& seed_shape);
     void run_backward(std::int32_t from);
+    /// For an op node that no vjp wrote a gradient to (the output does not depend on it): zeroes
+    /// its gradient and returns true, its vjp then has nothing to add.
+    bool skip_unreached(Node<T>& n);
     // Anomaly mode (anomaly.cpp): the value of every node in [values_checked_, size_) is complete
     // (checked when the next node is recorded or backward starts); each vjp's input gradients are
     // checked right after it runs.

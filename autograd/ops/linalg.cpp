@@ -20,23 +20,32 @@ bool gemm_has_work(const Array<T>& left, const Array<T>& right) {
     return left.size() > 0 && right.size() > 0;
 }
 
+/// grad(input) (+)= op(left) @ op(right) by one GEMM: beta 0 on the first write of this backward
+/// (no zeroing pass), else beta 1 (accumulate). An empty product adds nothing.
+template <class T>
+void gemm_into_grad(Tape<T>& tape, std::int32_t input, const Array<T>& left, bool transpose_left,
+                    const Array<T>& right, bool transpose_right) {
+    if (!gemm_has_work(left, right)) {
+        tape.grad(input);  // zeros (or what is already there)
+        return;
+    }
+    auto target = tape.grad_target(input);
+    xt::blas::gemm(left, right, target.grad, transpose_left, transpose_right, T(1), target.assign ? T(0) : T(1));
+}
+
 template <class T> void matmul_vjp(Tape<T>& tape, Node<T>& node) {
     const std::int32_t a = node.input(0), b = node.input(1);
     const Array<T>& g = node.grad();  // (m, n)
-    const Array<T>& va = tape.value(a);  // (m, k)
-    const Array<T>& vb = tape.value(b);  // (k, n)
-    if (tape.needs_grad(a) && gemm_has_work(g, vb)) xt::blas::gemm(g, vb, tape.grad(a), false, true, T(1), T(1));  // (m,n)(k,n)^T
-    if (tape.needs_grad(b) && gemm_has_work(va, g)) xt::blas::gemm(va, g, tape.grad(b), true, false, T(1), T(1));  // (m,k)^T(m,n)
+    if (tape.needs_grad(a)) gemm_into_grad(tape, a, g, false, tape.value(b), true);  // (m,n)(k,n)^T
+    if (tape.needs_grad(b)) gemm_into_grad(tape, b, tape.value(a), true, g, false);  // (m,k)^T(m,n)
 }
 template <class T> const Op<T> kMatmul{"matmul", matmul_vjp<T>};
 
 template <class T> void linear_vjp(Tape<T>& tape, Node<T>& node) {
     const std::int32_t x = node.input(0), w = node.input(1), b = node.input(2);
     const Array<T>& g = node.grad();  // (m, n)
-    const Array<T>& vx = tape.value(x);  // (m, k)
-    const Array<T>& vw = tape.value(w);  // (k, n)
-    if (tape.needs_grad(x) && gemm_has_work(g, vw)) xt::blas::gemm(g, vw, tape.grad(x), false, true, T(1), T(1));  // (m,n)(k,n)^T
-    if (tape.needs_grad(w) && gemm_has_work(vx, g)) xt::blas::gemm(vx, g, tape.grad(w), true, false, T(1), T(1));  // (m,k)^T(m,n)
+    if (tape.needs_grad(x)) gemm_into_grad(tape, x, g, false, tape.value(w), true);  // (m,n)(k,n)^T
+    if (tape.needs_grad(w)) gemm_into_grad(tape, w, tape.value(x), true, g, false);  // (m,k)^T(m,n)
     if (tape.needs_grad(b)) sum_to_accumulate(tape.grad(b), g);  // (n,) <- (m, n)
 }
 template <class T> const Op<T> kLinear{"linear", linear_vjp<T>};

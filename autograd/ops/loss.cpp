@@ -38,15 +38,22 @@ void check_loss_args(const char* op, Var<T> input, Var<T> target) {
 }
 
 /// dz[i] += g * (p[i] - y[i]) / n — the delta of all three sklearn losses (p = node.saved, or
-/// the prediction itself for squared_loss).
+/// the prediction itself for squared_loss); = on the first write of this backward.
 template <class T>
 void delta_vjp(Tape<T>& tape, Node<T>& node, const Array<T>& p) {
     const std::int32_t input = node.input(0);
     if (!tape.needs_grad(input)) return;
-    const Array<T>& y = tape.value(node.input(1));
+    const T* py = tape.value(node.input(1)).data();
+    const T* pp = p.data();
     const T scale = node.grad().data()[0] / static_cast<T>(batch_rows(p.shape()));
-    T* dz = tape.grad(input).data();
-    for (std::size_t i = 0, n = p.size(); i < n; ++i) dz[i] += scale * (p.data()[i] - y.data()[i]);
+    auto target = tape.grad_target(input);
+    T* dz = target.grad.data();
+    const std::size_t n = p.size();
+    if (target.assign) {
+        for (std::size_t i = 0; i < n; ++i) dz[i] = scale * (pp[i] - py[i]);
+    } else {
+        for (std::size_t i = 0; i < n; ++i) dz[i] += scale * (pp[i] - py[i]);
+    }
 }
 
 template <class T> void squared_loss_vjp(Tape<T>& tape, Node<T>& node) {

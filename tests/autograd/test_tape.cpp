@@ -107,6 +107,59 @@ TEST(Backward, IntermediateGradientsStartFromZeroEachTime) {
     EXPECT_DOUBLE_EQ(x.grad()(0), 10.0);
 }
 
+// The first vjp to write an intermediate gradient in a backward assigns it (GEMM beta 0, `=`):
+// what the buffer held before must never be read. Poison every intermediate gradient with NaN
+// between two backwards through linear, matmul, tanh and the fused loss: the leaves' gradients
+// are exactly twice the first ones (leaves accumulate), with no NaN.
+void expect_stale_intermediate_gradients_unread(bool anomaly_mode) {
+    Tape<double> tape;
+    std::unique_ptr<AnomalyMode<double>> guard;
+    if (anomaly_mode) guard = std::make_unique<AnomalyMode<double>>(tape);
+    auto x = tape.variable(Array<double>{{0.5, -1.0, 2.0}, {1.5, 0.25, -0.5}});      // (2, 3)
+    auto w = tape.variable(Array<double>{{0.1, -0.2}, {0.3, 0.4}, {-0.5, 0.6}});      // (3, 2)
+    auto b = tape.variable(Array<double>{0.05, -0.05});                               // (2,)
+    auto v = tape.variable(Array<double>{{1.0, -1.0, 0.5}, {-0.5, 2.0, 1.0}});        // (2, 3)
+    auto y = tape.constant(Array<double>{{1.0, 0.0, 0.0}, {0.0, 0.0, 1.0}});
+    auto loss = softmax_log_loss(matmul(tanh(linear(x, w, b)), v), y);
+    tape.backward(loss);
+    const std::vector<Var<double>> leaves{x, w, b, v};
+    std::vector<std::vector<double>> first;
+    for (const auto& leaf : leaves) first.push_back(values(leaf.grad()));
+    for (std::int32_t i = 0; i < static_cast<std::int32_t>(tape.size()); ++i) {
+        Node<double>& n = tape.node_at(i);
+        if (n.op) std::fill(n.own_grad.begin(), n.own_grad.end(), std::nan(""));
+    }
+    tape.backward(loss);
+    for (std::size_t k = 0; k < leaves.size(); ++k) {
+        const std::vector<double> second = values(leaves[k].grad());
+        ASSERT_EQ(second.size(), first[k].size());
+        for (std::size_t i = 0; i < second.size(); ++i)
+            EXPECT_DOUBLE_EQ(second[i], 2 * first[k][i]) << "leaf " << k << " element " << i;
+    }
+}
+
+TEST(Backward, StaleIntermediateGradientsAreOverwrittenNotRead) { expect_stale_intermediate_gradients_unread(false); }
+TEST(Backward, StaleIntermediateGradientsAreOverwrittenNotReadInAnomalyMode) {
+    expect_stale_intermediate_gradients_unread(true);
+}
+
+// An intermediate recorded before the output that the output does not depend on gets a zero
+// gradient, not what an earlier backward left in it.
+TEST(Backward, UnreachedIntermediateGetsAZeroGradient) {
+    for (bool anomaly_mode : {false, true}) {
+        Tape<double> tape;
+        std::unique_ptr<AnomalyMode<double>> guard;
+        if (anomaly_mode) guard = std::make_unique<AnomalyMode<double>>(tape);
+        auto x = tape.variable(Array<double>{1.0, 2.0});
+        auto a = tanh(x);                    // recorded first
+        tape.backward(sum(a * x));           // a.grad = x
+        EXPECT_THAT(values(tape.node(a).grad()), ElementsAre(1.0, 2.0));
+        auto unrelated = sum(x * 3.0);       // recorded after a, does not use it
+        tape.backward(unrelated);
+        EXPECT_THAT(values(tape.node(a).grad()), ElementsAre(0.0, 0.0)) << "anomaly mode " << anomaly_mode;
+    }
+}
+
 TEST(Backward, NodesAfterTheOutputAreUntouched) {
     Tape<double> tape;
     auto x = tape.variable(Array<double>{0.0});

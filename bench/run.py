@@ -12,7 +12,8 @@ What it does, in order:
  3. For each repetition, for each workload, every system at every thread count runs once, in an
     order rotated from one repetition to the next (machine drift hits all systems alike); the
     GEMM bound (gemm_bound) runs once per repetition. Each run is a fresh process that prints one
-    JSON line with its fit seconds and final training loss.
+    JSON line with its fit seconds and final training loss, except the command line (`cli`):
+    run.py times the whole `tapegrad fit` process itself and reads the loss from its model file.
  4. Prints (and with --markdown writes) the tables: median [min-max] fit seconds per system at its
     faster thread count, the ratios to the best peer (fastest of scikit-learn, PyTorch, LibTorch),
     to the explicit-formula loop and to the GEMM bound, with the targets; the loss of every system
@@ -21,8 +22,14 @@ What it does, in order:
 A system whose program is missing (tapegrad_fit before tapegrad's estimator exists, libtorch_fit
 without libtorch-dev, torch without python3-torch) is skipped with a note.
 
+The command line (`cli`, "tapegrad CLI"): `tapegrad fit --data X.npy --target y.npy --init-weights DIR
+--save model.json` with the workload's hyperparameters as flags, timed from the start of the process
+to its exit (start-up, reading the .npy files, the fit, writing the model file; no warm-up). Its
+target is half of the estimator's margin over the best peer (issue #5).
+
 Threads: a system runs with --threads N and OPENBLAS_NUM_THREADS=N, OMP_NUM_THREADS=N for N in
---threads (default 1,2); the tables show each system at its faster N. PyTorch and LibTorch also
+--threads (default 1,2; the command line has no threads flag: the environment alone); the tables
+show each system at its faster N. PyTorch and LibTorch also
 get OMP_WAIT_POLICY=PASSIVE (see TORCH_ENV).
 """
 import argparse
@@ -34,6 +41,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
@@ -50,13 +58,14 @@ TARGETS = {  # (min speedup over the best peer, max overhead over the explicit l
     ("W4", "float64"): (4.0, 1.30, None),
 }
 PEERS = ["sklearn", "pytorch", "libtorch"]
-BUILD_TARGETS = ["gemm_bound", "libtorch_fit", "tapegrad_fit"]
+BUILD_TARGETS = ["gemm_bound", "libtorch_fit", "tapegrad_fit", "tapegrad_cli"]  # tapegrad_cli: `tapegrad`
 # Debian's torch runs its intra-op threads on GNU OpenMP, whose idle threads spin; beside OpenBLAS's
 # own threads on the same cores they starve the GEMMs (LibTorch at 2 threads ran 10x slower). GNU
 # OpenMP reads this when the library loads, so it has to be in the environment of the process.
 TORCH_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
-TAPEGRAD = ["tapegrad", "explicit"]
-LABELS = {"tapegrad": "tapegrad (tape)", "explicit": "explicit loop", "sklearn": "scikit-learn 1.2",
+TAPEGRAD = ["tapegrad", "explicit", "cli"]
+LABELS = {"tapegrad": "tapegrad (tape)", "explicit": "explicit loop", "cli": "tapegrad CLI (process)",
+          "sklearn": "scikit-learn 1.2",
           "pytorch": "PyTorch 1.13", "libtorch": "LibTorch 1.13", "gemm-bound": "GEMM bound"}
 # Python peers may run without these (they slow numpy's OpenBLAS on some processors); see --openblas-env.
 OPENBLAS_CORE_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -124,6 +133,83 @@ class System:
         return self.command + ["--workload", workload, "--dtype", dtype, "--data", data,
                                "--threads", str(threads)]
 
+    def run(self, data, workload, dtype, threads, env, timeout):
+        """(result dict, None) or (None, error text): the last JSON line the program prints."""
+        lines, error = run_once(self.argv(data, workload, dtype, threads), env, timeout)
+        return (lines[-1], None) if lines else (None, error)
+
+
+class CommandLineSystem(System):
+    """`tapegrad fit` as a user runs it on the workload's .npy files, timed as a whole process.
+
+    The hyperparameters come from workloads.json as flags (floats as Python's repr, which strtod
+    reads back to the same double); the initial weights from a folder of links named as
+    --init-weights wants them (coef_0.npy, intercept_0.npy, ...) to the workload's own files; the
+    model is written to a temporary folder, and its "loss" (sklearn's loss_, every digit) is the
+    final training loss. fit_seconds is the process's wall time measured here: start-up, loading,
+    the fit and writing the model file, with no warm-up. Its model file's "model" object holds
+    "loss" and "n_iter" (cli/model_file.cpp)."""
+
+    def __init__(self, program, missing=None):
+        super().__init__("cli", [program] if program else [], missing)
+        self.scratch = None  # the temporary folder of the weight links and model files
+
+    def flags(self, data, workload, dtype):
+        with open(os.path.join(data, "workloads.json")) as f:
+            spec = json.load(f)["workloads"][workload]
+        files = spec["files"]
+        init = os.path.join(self.scratch, f"init_{workload}_{dtype}")
+        if not os.path.isdir(init):
+            os.makedirs(init)
+            for i, (coef, intercept) in enumerate(zip(files["coefs"][dtype], files["intercepts"][dtype])):
+                os.symlink(os.path.join(data, coef), os.path.join(init, f"coef_{i}.npy"))
+                os.symlink(os.path.join(data, intercept), os.path.join(init, f"intercept_{i}.npy"))
+        boolean = {True: "true", False: "false"}
+        return spec, [
+            "--data", os.path.join(data, files["X"][dtype]), "--target", os.path.join(data, files["y"]),
+            f"--dtype={dtype}", f"--init-weights={init}",
+            "--hidden-layer-sizes=" + ",".join(str(size) for size in spec["hidden_layer_sizes"]),
+            f"--activation={spec['activation']}", f"--solver={spec['solver']}", f"--alpha={spec['alpha']!r}",
+            f"--batch-size={spec['batch_size']}", f"--learning-rate={spec['learning_rate']}",
+            f"--learning-rate-init={spec['learning_rate_init']!r}", f"--max-iter={spec['max_iter']}",
+            f"--shuffle={boolean[spec['shuffle']]}", f"--random-state={spec['seed']}", f"--tol={spec['tol']!r}",
+            f"--momentum={spec['momentum']!r}", f"--nesterovs-momentum={boolean[spec['nesterovs_momentum']]}",
+            f"--beta-1={spec['beta_1']!r}", f"--beta-2={spec['beta_2']!r}", f"--epsilon={spec['epsilon']!r}",
+            f"--n-iter-no-change={spec['n_iter_no_change']}",
+        ]
+
+    def run(self, data, workload, dtype, threads, env, timeout):
+        if self.scratch is None:
+            self.scratch = tempfile.mkdtemp(prefix="tapegrad-bench-cli-")
+        spec, flags = self.flags(data, workload, dtype)
+        model = os.path.join(self.scratch, f"model_{workload}_{dtype}_t{threads}.json")
+        if os.path.exists(model):
+            os.remove(model)
+        argv = self.command + ["fit"] + flags + [f"--save={model}"]
+        start = time.perf_counter()
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None, f"timed out after {timeout} s"
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            return None, f"exit {done.returncode}: {done.stderr.strip()[-500:]}"
+        try:
+            with open(model) as f:
+                fitted = json.load(f)["model"]  # {"format", "version", "checksum", "model": {...}}
+            loss, n_iter = float(fitted["loss"]), int(fitted["n_iter"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            return None, f"no readable model file {model} ({error}); stdout: {done.stdout.strip()[-300:]}"
+        os.remove(model)
+        if n_iter != spec["max_iter"]:
+            return None, f"trained {n_iter} epochs, not max_iter = {spec['max_iter']}"
+        return {"system": "cli", "workload": workload, "dtype": dtype, "threads": threads,
+                "fit_seconds": seconds, "loss": loss, "n_iter": n_iter}, None
+
+    def clean_up(self):
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
 
 def find_program(build_dir, name, extra_places=()):
     for place in [os.path.join(build_dir, name), os.path.join(build_dir, "peers", name), *extra_places]:
@@ -142,6 +228,12 @@ def make_systems(args):
     systems["tapegrad"] = System("tapegrad", [tapegrad_fit] if tapegrad_fit else [], missing_tapegrad)
     systems["explicit"] = System("explicit", [tapegrad_fit, "--explicit"] if tapegrad_fit else [],
                                  missing_tapegrad)
+    # The tapegrad_cli target's program `tapegrad`, in the source tree's build folder under build_dir.
+    cli = args.tapegrad_cli or find_program(
+        args.build_dir, os.path.join("tapegrad", "cli", "tapegrad"), [os.path.join(REPO, "build", "cli", "tapegrad")])
+    systems["cli"] = CommandLineSystem(cli, None if cli else (
+        f"no tapegrad program (looked in {args.build_dir}/tapegrad/cli/ and build/cli/; the bench project "
+        "builds it as the target tapegrad_cli)"))
     systems["sklearn"] = System("sklearn", [PYTHON, os.path.join(BENCH, "peers", "sklearn_fit.py")],
                                 None if python_has("sklearn") else "no scikit-learn (apt-get install python3-sklearn)",
                                 python=True)
@@ -232,7 +324,8 @@ def report(args, results, bounds, ceilings, gflop, peaks, notes, errors, machine
     out.append("")
     systems = [s for s in args.systems]
     header = ["workload", "dtype"] + [LABELS[s] for s in systems] + ["GEMM bound"]
-    out.append("Median fit seconds [min-max] at each system's faster thread count (tN):")
+    out.append("Median fit seconds [min-max] at each system's faster thread count (tN); for the tapegrad CLI "
+               "the whole `tapegrad fit` process (start-up, loading the .npy files, fit, writing the model file):")
     out.append("")
     out.append("| " + " | ".join(header) + " |")
     out.append("|" + "---|" * len(header))
@@ -254,17 +347,18 @@ def report(args, results, bounds, ceilings, gflop, peaks, notes, errors, machine
 
     out.append("")
     out.append("Ratios (medians; best peer = fastest of scikit-learn, PyTorch, LibTorch at its faster thread "
-               "count; speedup = best peer / tapegrad):")
+               "count; speedup = best peer / tapegrad; CLI speedup = best peer's fit / the CLI's whole process):")
     out.append("")
-    out.append("| workload | dtype | best peer | tapegrad speedup (target) | tape / explicit (target) | "
-               "tapegrad / GEMM bound (target) | best peer / GEMM bound |")
-    out.append("|---|---|---|---|---|---|---|")
+    out.append("| workload | dtype | best peer | tapegrad speedup (target) | CLI speedup (target: half the margin) | "
+               "tape / explicit (target) | tapegrad / GEMM bound (target) | best peer / GEMM bound |")
+    out.append("|---|---|---|---|---|---|---|---|")
     for case, medians, bound in ratios:
         speedup_target, overhead_target, bound_target = TARGETS[case]
         peers = [(medians[p][0], p) for p in PEERS if p in medians]
         best = min(peers) if peers else None
         tape = medians.get("tapegrad", (None,))[0]
         explicit = medians.get("explicit", (None,))[0]
+        cli = medians.get("cli", (None,))[0]
 
         def ratio(a, b, target, at_least):
             if a is None or b is None:
@@ -277,6 +371,7 @@ def report(args, results, bounds, ceilings, gflop, peaks, notes, errors, machine
         out.append("| " + " | ".join([
             case[0], case[1], f"{LABELS[best[1]]} {fmt_seconds(best[0])}" if best else "-",
             ratio(best[0] if best else None, tape, speedup_target, True),
+            ratio(best[0] if best else None, cli, speedup_target / 2, True),
             ratio(tape, explicit, overhead_target, False),
             ratio(tape, bound[0] if bound else None, bound_target, False),
             ratio(best[0] if best else None, bound[0] if bound else None, None, True),
@@ -358,6 +453,7 @@ def main():
     parser.add_argument("--data", default=os.path.join(BENCH, ".data"))
     parser.add_argument("--build-dir", default=os.path.join(REPO, "build-bench"))
     parser.add_argument("--tapegrad-fit", default=None, help="path of the tapegrad_fit program")
+    parser.add_argument("--tapegrad-cli", default=None, help="path of the tapegrad command-line program")
     parser.add_argument("--markdown", default=None, help="also write the report to this file")
     parser.add_argument("--json", default=None, help="write every run's JSON result to this file")
     parser.add_argument("--timeout", type=float, default=300, help="seconds before a run is killed")
@@ -448,19 +544,21 @@ def main():
                 continue
             shift = rep % len(variants)
             for system, threads in variants[shift:] + variants[:shift]:
-                argv = system.argv(args.data, case[0], case[1], threads)
-                lines, error = run_once(argv, environment(threads, system.python, args.openblas_env, system.env),
-                                        args.timeout)
+                result, error = system.run(args.data, case[0], case[1], threads,
+                                           environment(threads, system.python, args.openblas_env, system.env),
+                                           args.timeout)
                 label = f"{system.name} {case[0]} {case[1]} t{threads}"
                 if error:
                     errors.append(f"{label}: {error}")
                     log(f"run: {label} FAILED: {error}")
                     continue
-                result = lines[-1]
                 raw.append(result)
                 results.setdefault((system.name, case, threads), []).append(result)
                 log(f"run: {label}: {result['fit_seconds']:.4f} s, loss {result.get('loss')}")
 
+    for system in runnable:
+        if isinstance(system, CommandLineSystem):
+            system.clean_up()
     seconds = time.monotonic() - clock
     notes["load"] += f" / {os.getloadavg()[0]:.2f}"
     text = report(args, results, bounds, ceilings, gflop, peaks, notes, errors, machine, started, seconds)

@@ -35,28 +35,30 @@ Activation parse_output(const std::string& output_activation, const std::string&
 /// Checks every shape (naming the layer and the shapes) and returns n_outputs.
 template <class T>
 std::size_t check_shapes(const char* op, const ExplicitMLP<T>& model, const Array<T>& X) {
-    const std::string name(op);
-    if (model.coefs.empty()) throw Error(name + ": the model has no layer");
+    // the op's name becomes a std::string only on the way to an error: a string this long
+    // would be a heap allocation in every call, and a training step must allocate nothing
+    const auto name = [op] { return std::string(op); };
+    if (model.coefs.empty()) throw Error(name() + ": the model has no layer");
     if (model.coefs.size() != model.intercepts.size())
-        throw Error(name + ": " + std::to_string(model.coefs.size()) + " coefs but " +
+        throw Error(name() + ": " + std::to_string(model.coefs.size()) + " coefs but " +
                     std::to_string(model.intercepts.size()) + " intercepts");
     if (X.dimension() != 2 || X.shape()[0] == 0 || X.shape()[1] == 0)
-        throw Error(name + ": X of shape " + shape_str(X.shape()) + " is not a non-empty (n_samples, n_features)");
+        throw Error(name() + ": X of shape " + shape_str(X.shape()) + " is not a non-empty (n_samples, n_features)");
     std::size_t fan_in = X.shape()[1];
     for (std::size_t i = 0; i < model.coefs.size(); ++i) {
         const Shape& coef = model.coefs[i].shape();
         const Shape& intercept = model.intercepts[i].shape();
-        const std::string layer = "layer " + std::to_string(i);
+        const auto layer = [i] { return "layer " + std::to_string(i); };
         if (coef.size() != 2 || coef[1] == 0)
-            throw Error(name + ": coefs[" + std::to_string(i) + "] of shape " + shape_str(coef) +
+            throw Error(name() + ": coefs[" + std::to_string(i) + "] of shape " + shape_str(coef) +
                         " is not a non-empty (fan_in, fan_out)");
         if (coef[0] != fan_in)
-            throw Error(name + ": " + layer + ": coefs[" + std::to_string(i) + "] of shape " + shape_str(coef) +
+            throw Error(name() + ": " + layer() + ": coefs[" + std::to_string(i) + "] of shape " + shape_str(coef) +
                         " does not take " + std::to_string(fan_in) + " inputs" +
                         (i == 0 ? " (the columns of X " + shape_str(X.shape()) + ")"
                                 : " (the outputs of coefs[" + std::to_string(i - 1) + "])"));
         if (intercept.size() != 1 || intercept[0] != coef[1])
-            throw Error(name + ": " + layer + ": intercepts[" + std::to_string(i) + "] of shape " +
+            throw Error(name() + ": " + layer() + ": intercepts[" + std::to_string(i) + "] of shape " +
                         shape_str(intercept) + " does not match coefs[" + std::to_string(i) + "] of shape " +
                         shape_str(coef));
         fan_in = coef[1];

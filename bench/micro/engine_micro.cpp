@@ -43,13 +43,13 @@
 
 namespace {
 std::atomic<long> allocations{0};
-std::atomic<bool> in_counted_steps{false};  // true while BM_allocations counts its steps
+std::atomic<bool> in_counted_steps{false};  // true while BM_allocations / BM_fit_allocations count
 }  // namespace
 
-/// Called for each allocation made while BM_allocations counts: a place for a debugger to stop
-/// and show who allocates,
-///   gdb -batch -ex 'break engine_micro_allocation_in_step' -ex 'commands' -ex 'bt 15' -ex 'cont' -ex 'end'
-///       -ex run --args build-micro/engine_micro --benchmark_filter=Allocations/explicit
+/// Called for each allocation counted inside the measured steps (BM_allocations) and epochs
+/// (BM_fit_allocations): a place for a debugger to stop and show who allocates, e.g. with a gdb
+/// script (docs/benchmarks.md, "Micro-benchmarks") of: break engine_micro_allocation_in_step /
+/// commands / bt 8 / cont / end / run.
 extern "C" __attribute__((noinline)) void engine_micro_allocation_in_step() { asm volatile(""); }
 
 namespace {
